@@ -1,0 +1,287 @@
+package io.beacon.raft;
+
+import io.beacon.raft.message.AppendEntries;
+import io.beacon.raft.message.AppendEntriesResponse;
+import io.beacon.raft.message.Heartbeat;
+import io.beacon.raft.message.Message;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Log replication: §3.5 (replication, consistency check), §3.6.2 (commit rule), §10.2.1 (parallel leader write). */
+class ReplicationTest {
+
+    private static byte[] command(int value) {
+        return new byte[] {(byte) value};
+    }
+
+    @Test
+    void section3_5_committedCommandsReachEveryStateMachineInOrder() {
+        TestCluster cluster = new TestCluster(3);
+        cluster.elect(1);
+        for (int i = 0; i < 10; i++) {
+            cluster.node(1).propose(command(i));
+        }
+        cluster.stabilize();
+        cluster.tickAll(RaftConfig.DEFAULT_HEARTBEAT_TICKS);
+        for (long id = 1; id <= 3; id++) {
+            assertThat(cluster.node(id).commitIndex()).isEqualTo(11);
+            assertThat(cluster.appliedCommands(id)).extracting(bytes -> (int) bytes[0])
+                    .containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        }
+    }
+
+    @Test
+    void section3_5_proposalsBeforeOneReadyTravelInOneMessagePerFollower() {
+        TestCluster cluster = new TestCluster(3);
+        cluster.elect(1);
+        for (int i = 0; i < 100; i++) {
+            cluster.node(1).propose(command(i));
+        }
+        Ready ready = cluster.node(1).ready();
+        assertThat(ready.messages()).hasSize(2).allSatisfy(message -> {
+            assertThat(message).isInstanceOf(AppendEntries.class);
+            assertThat(((AppendEntries) message).entries()).hasSize(100);
+        });
+        assertThat(ready.entries()).hasSize(100);
+    }
+
+    @Test
+    void section3_5_batchesAreBoundedByCountAndBytes() {
+        TestCluster cluster = new TestCluster(2, config -> config.withFlowControl(256, 10, 1 << 20));
+        cluster.elect(1);
+        for (int i = 0; i < 25; i++) {
+            cluster.node(1).propose(command(i));
+        }
+        cluster.stabilize();
+        List<Integer> sizes = cluster.deliveredOf(AppendEntries.class).stream()
+                .map(m -> m.entries().size()).filter(size -> size > 0).toList();
+        assertThat(sizes).allMatch(size -> size <= 10);
+        assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isGreaterThanOrEqualTo(25);
+
+        TestCluster bytes = new TestCluster(2, config -> config.withFlowControl(256, 1000, 100));
+        bytes.elect(1);
+        for (int i = 0; i < 5; i++) {
+            bytes.node(1).propose(new byte[60]);
+        }
+        bytes.stabilize();
+        assertThat(bytes.deliveredOf(AppendEntries.class)).allMatch(m -> m.entries().size() <= 1);
+        assertThat(bytes.node(2).commitIndex()).isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void section3_5_theLeaderKeepsAtMostTheInflightWindowUnacknowledged() {
+        TestCluster cluster = new TestCluster(2, config -> config.withFlowControl(4, 1, 1 << 20));
+        cluster.elect(1);
+        cluster.drop(message -> message instanceof AppendEntriesResponse);
+        List<Message> sent = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            cluster.node(1).propose(command(i));
+            sent.addAll(cluster.node(1).ready().messages());
+        }
+        long appends = sent.stream().filter(m -> m instanceof AppendEntries a && !a.entries().isEmpty()).count();
+        assertThat(appends).isEqualTo(4);
+    }
+
+    @Test
+    void section3_5_aFollowerRejectsEntriesWhosePredecessorItDoesNotHold() {
+        RaftNode follower = RaftNode.fresh(RaftConfig.defaults(2, List.of(1L, 2L, 3L)));
+        follower.step(new AppendEntries(1, 1, 2, 5, 1, List.of(Entry.command(6, 1, command(0))), 0));
+        Ready ready = follower.ready();
+        assertThat(ready.messagesAfterPersist()).containsExactly(AppendEntriesResponse.rejected(1, 2, 1, 5, 0, 0));
+        assertThat(ready.entries()).isEmpty();
+    }
+
+    @Test
+    void section3_5_conflictingEntriesAreReplacedButMatchingOnesKept() {
+        RaftNode follower = RaftNode.fresh(RaftConfig.defaults(2, List.of(1L, 2L, 3L)));
+        follower.step(new AppendEntries(1, 1, 2, 0, 0, List.of(
+                Entry.command(1, 1, command(1)), Entry.command(2, 1, command(2)), Entry.command(3, 1, command(3))), 1));
+        follower.advance(follower.ready());
+        follower.step(new AppendEntries(2, 3, 2, 1, 1, List.of(Entry.command(2, 2, command(9))), 1));
+        Ready ready = follower.ready();
+        assertThat(ready.entries()).containsExactly(Entry.command(2, 2, command(9)));
+        assertThat(follower.lastIndex()).isEqualTo(2);
+        assertThat(follower.termAt(2)).isEqualTo(2);
+
+        // A duplicate of an older message changes nothing and is acknowledged up to what it covered.
+        follower.advance(ready);
+        follower.step(new AppendEntries(2, 3, 2, 0, 0, List.of(Entry.command(1, 1, command(1))), 1));
+        Ready duplicate = follower.ready();
+        assertThat(duplicate.entries()).isEmpty();
+        assertThat(duplicate.messagesAfterPersist()).containsExactly(AppendEntriesResponse.accepted(2, 2, 3, 1));
+        assertThat(follower.lastIndex()).isEqualTo(2);
+    }
+
+    @Test
+    void section3_5_fastBacktrackingSkipsAWholeConflictingTermPerRoundTrip() {
+        // Node 3 leads term 1 alone and piles up 50 entries nobody else gets.
+        TestCluster cluster = new TestCluster(3);
+        cluster.elect(3);
+        cluster.isolate(3);
+        for (int i = 0; i < 50; i++) {
+            cluster.node(3).propose(command(i));
+        }
+        cluster.stabilize();
+        // Nodes 1 and 2 elect one of them, which commits 5 entries of its own term.
+        long leader = cluster.awaitLeaderOtherThan(3);
+        for (int i = 0; i < 5; i++) {
+            cluster.node(leader).propose(command(100 + i));
+        }
+        cluster.stabilize();
+        cluster.heal();
+        cluster.delivered.clear();
+        cluster.tickAll(RaftConfig.DEFAULT_HEARTBEAT_TICKS * 2);
+
+        long rejections = cluster.deliveredOf(AppendEntriesResponse.class).stream()
+                .filter(r -> r.from() == 3 && !r.success()).count();
+        assertThat(rejections).isLessThanOrEqualTo(2);
+        assertThat(cluster.node(3).lastIndex()).isEqualTo(cluster.node(leader).lastIndex());
+        assertThat(cluster.appliedCommands(3)).extracting(bytes -> (int) bytes[0])
+                .containsExactly(100, 101, 102, 103, 104);
+    }
+
+    @Test
+    void section3_6_2_aNewLeaderCommitsEarlierEntriesOnlyUnderItsOwnNoop() {
+        TestCluster cluster = new TestCluster(3);
+        cluster.elect(1);
+        // Entry 2 reaches node 2 but node 1 dies before it learns that it committed.
+        cluster.drop(message -> message instanceof AppendEntriesResponse && message.to() == 1);
+        cluster.isolate(3);
+        cluster.node(1).propose(command(5));
+        cluster.stabilize();
+        assertThat(cluster.node(2).lastIndex()).isEqualTo(2);
+        assertThat(cluster.node(1).commitIndex()).isEqualTo(1);
+        cluster.heal();
+        cluster.isolate(1);
+        // Only node 2 can win: node 3 lacks index 2.
+        cluster.drop(message -> message instanceof AppendEntriesResponse);
+        assertThat(cluster.awaitLeaderOtherThan(1)).isEqualTo(2);
+        RaftNode leader = cluster.node(2);
+        assertThat(leader.termAt(3)).isEqualTo(leader.term());
+        assertThat(leader.commitIndex()).isLessThan(2);
+        cluster.heal();
+        cluster.isolate(1);
+        cluster.tickAll(RaftConfig.DEFAULT_HEARTBEAT_TICKS * 2);
+        assertThat(leader.commitIndex()).isEqualTo(3);
+        assertThat(cluster.appliedCommands(3)).extracting(bytes -> (int) bytes[0]).containsExactly(5);
+    }
+
+    @Test
+    void section3_6_2_figure8_anOldTermEntryOnAMajorityIsNotCommittedByItself() {
+        RaftNode leader = RaftNode.fresh(RaftConfig.defaults(1, List.of(1L, 2L, 3L)));
+        // Bring node 1 to term 3 holding entries (1@1) (2@2), then elect it in term 4 by hand.
+        leader.step(new AppendEntries(2, 2, 1, 0, 0, List.of(Entry.command(1, 1, command(1)),
+                Entry.command(2, 2, command(2))), 0));
+        leader.advance(leader.ready());
+        while (leader.role() != Role.PRE_CANDIDATE) {
+            leader.tick();
+        }
+        leader.step(new io.beacon.raft.message.RequestVoteResponse(3, 2, 1, true, true));
+        leader.advance(leader.ready());
+        leader.step(new io.beacon.raft.message.RequestVoteResponse(3, 2, 1, false, true));
+        assertThat(leader.role()).isEqualTo(Role.LEADER);
+        Ready ready = leader.ready();
+        leader.advance(ready);
+        // Node 2 acknowledges index 2 (term 2): replicated on a majority, but of an earlier term.
+        leader.step(AppendEntriesResponse.accepted(3, 2, 1, 2));
+        assertThat(leader.commitIndex()).isZero();
+        // Its acknowledgment of the no-op (index 3, term 3) commits everything.
+        leader.step(AppendEntriesResponse.accepted(3, 2, 1, 3));
+        assertThat(leader.commitIndex()).isEqualTo(3);
+    }
+
+    @Test
+    void section10_2_1_theLeaderSendsWhileItWritesAndCountsItselfOnlyOnceDurable() {
+        TestCluster cluster = new TestCluster(3);
+        cluster.elect(1);
+        cluster.isolate(3);
+        cluster.disks.get(1L).held = true;
+        long index = cluster.node(1).propose(command(1));
+        Ready ready = cluster.node(1).ready();
+        assertThat(ready.entries()).extracting(Entry::index).containsExactly(index);
+        assertThat(ready.messages()).filteredOn(m -> m instanceof AppendEntries a && !a.entries().isEmpty())
+                .hasSize(2);
+        cluster.disks.get(1L).pending.add(ready);
+        cluster.network.addAll(ready.messages());
+        cluster.stabilize();
+        // Node 2 acknowledged; with node 1's own write not durable that is one of three.
+        assertThat(cluster.node(1).status().followers()).filteredOn(f -> f.id() == 2)
+                .extracting(RaftStatus.FollowerStatus::matchIndex).containsExactly(index);
+        assertThat(cluster.node(1).commitIndex()).isLessThan(index);
+        cluster.flush(1);
+        assertThat(cluster.node(1).commitIndex()).isEqualTo(index);
+    }
+
+    @Test
+    void heartbeatsCarryTheCommitIndexClampedToTheFollowersMatchAndNoEntries() {
+        TestCluster cluster = new TestCluster(3);
+        cluster.elect(1);
+        cluster.isolate(3);
+        for (int i = 0; i < 20; i++) {
+            cluster.node(1).propose(new byte[1000]);
+        }
+        cluster.stabilize();
+        cluster.delivered.clear();
+        cluster.heal();
+        cluster.drop(message -> message instanceof AppendEntries);
+        cluster.tick(1, RaftConfig.DEFAULT_HEARTBEAT_TICKS);
+        cluster.stabilize();
+        List<Heartbeat> heartbeats = cluster.deliveredOf(Heartbeat.class);
+        assertThat(heartbeats).extracting(Heartbeat::to).containsExactly(2L, 3L);
+        assertThat(heartbeats.get(0).commitIndex()).isEqualTo(21);
+        assertThat(heartbeats.get(1).commitIndex()).isEqualTo(1);
+        assertThat(cluster.node(3).commitIndex()).isEqualTo(1);
+    }
+
+    @Test
+    void aLeaderSendsAHeartbeatEveryHeartbeatInterval() {
+        TestCluster cluster = new TestCluster(3);
+        cluster.elect(1);
+        cluster.delivered.clear();
+        cluster.tickAll(RaftConfig.DEFAULT_HEARTBEAT_TICKS * 5);
+        assertThat(cluster.deliveredOf(Heartbeat.class)).hasSize(10);
+    }
+
+    @Test
+    void aFollowerOnlyProposesThroughTheLeader() {
+        TestCluster cluster = new TestCluster(3);
+        cluster.elect(1);
+        assertThatThrownBy(() -> cluster.node(2).propose(command(1)))
+                .isInstanceOfSatisfying(ProposalRejectedException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ProposalRejectedException.Reason.NOT_LEADER);
+                    assertThat(e.leaderHint()).isEqualTo(1);
+                });
+    }
+
+    @Test
+    void readiesMustBeAdvancedInOrder() {
+        TestCluster cluster = new TestCluster(1);
+        cluster.elect(1);
+        RaftNode node = cluster.node(1);
+        node.propose(command(1));
+        Ready first = node.ready();
+        node.propose(command(2));
+        Ready second = node.ready();
+        assertThatThrownBy(() -> node.advance(second)).isInstanceOf(Checks.InvariantViolation.class);
+        node.advance(first);
+        node.advance(second);
+    }
+
+    @Test
+    void aLostProbeIsRetriedOnTheNextHeartbeatResponse() {
+        TestCluster cluster = new TestCluster(3);
+        cluster.elect(1);
+        cluster.isolate(3);
+        cluster.node(1).propose(command(1));
+        cluster.stabilize();
+        cluster.heal();
+        cluster.tickAll(RaftConfig.DEFAULT_HEARTBEAT_TICKS * 3);
+        assertThat(cluster.node(3).commitIndex()).isEqualTo(2);
+        assertThat(cluster.appliedCommands(3)).hasSize(1);
+    }
+}
