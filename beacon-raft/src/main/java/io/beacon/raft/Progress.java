@@ -20,6 +20,8 @@ final class Progress {
     private boolean probeSent;
     /** Ticks since this follower last answered anything; drives check-quorum and the status. */
     private int ticksSinceResponse;
+    /** In REPLICATE: ticks since the follower last acknowledged entries while some were in flight. */
+    private int ticksWithoutAcknowledgement;
     /** Highest heartbeat round this follower echoed in the current term. */
     private long acknowledgedRound;
 
@@ -61,6 +63,9 @@ final class Progress {
     void onSent(long lastIndex, boolean empty) {
         if (state == State.REPLICATE) {
             if (!empty) {
+                if (inflights.count() == 0) {
+                    ticksWithoutAcknowledgement = 0;
+                }
                 nextIndex = lastIndex + 1;
                 inflights.add(lastIndex);
             }
@@ -84,6 +89,17 @@ final class Progress {
         if (ticksSinceResponse < Integer.MAX_VALUE) {
             ticksSinceResponse++;
         }
+        if (ticksWithoutAcknowledgement < Integer.MAX_VALUE) {
+            ticksWithoutAcknowledgement++;
+        }
+    }
+
+    /**
+     * Whether entries have been in flight for this many ticks without any acknowledgement: a message was
+     * probably lost, and streaming optimistically would never resend it.
+     */
+    boolean isStalled(int ticks) {
+        return state == State.REPLICATE && inflights.count() > 0 && ticksWithoutAcknowledgement >= ticks;
     }
 
     /**
@@ -91,6 +107,7 @@ final class Progress {
      * it frees the inflight messages it covers. Returns whether matchIndex advanced.
      */
     boolean onAccepted(long index) {
+        ticksWithoutAcknowledgement = 0;
         boolean advanced = index > matchIndex;
         if (advanced) {
             matchIndex = index;

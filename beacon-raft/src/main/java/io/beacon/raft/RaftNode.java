@@ -563,6 +563,11 @@ public final class RaftNode {
         heartbeatElapsed++;
         for (Progress follower : progress.values()) {
             follower.tick();
+            if (follower.isStalled(config.electionTicksMin() / 2)) {
+                // Entries went unacknowledged for half an election timeout: probe where the follower stands.
+                follower.becomeProbe();
+                sendAppend(follower, true);
+            }
         }
         if (config.checkQuorum() && !voters.isQuorum(voter -> voter == id
                 || progress.get(voter).ticksSinceResponse() < config.electionTicksMin())) {

@@ -1,0 +1,13 @@
+package io.beacon.testkit.sim;
+
+/**
+ * Deliberate runtime bugs, for the simulator's own tests: each must make some seed fail, which shows the
+ * checks can catch what they claim to. Never used outside tests.
+ */
+enum Sabotage {
+    NONE,
+    /** Send acknowledgements and votes before the writes they depend on are durable. */
+    ACKNOWLEDGE_BEFORE_PERSIST,
+    /** A disk whose fsync lies: a crash also loses the last few entries it reported durable. */
+    FORGETFUL_DISK
+}

@@ -1,0 +1,294 @@
+package io.beacon.testkit.sim;
+
+import io.beacon.raft.Checks;
+import io.beacon.raft.RaftConfig;
+import io.beacon.raft.RaftNode;
+import io.beacon.raft.Role;
+import io.beacon.raft.message.Message;
+import io.beacon.testkit.lin.CheckResult;
+import io.beacon.testkit.lin.RegisterHistory;
+import io.beacon.testkit.lin.Verdict;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Runs a whole cluster, its clients and a nemesis in one thread on virtual time, from one seed.
+ *
+ * <p>A run has three phases. Faults: clients work while the nemesis injects faults, for a number of events;
+ * every event is followed by the safety checks of {@link ClusterInvariants}. Recovery: every fault is healed
+ * and the cluster must elect a leader within a bound, then serve every new operation without a timeout.
+ * Verdict: the replicas must converge (same log, same state) and the client history must be linearizable.
+ */
+public final class Simulation implements SimNode.World {
+    static final long TICK_MICROS = 50_000;
+    private static final long SECOND = 1_000_000;
+    /** After healing, a leader must be elected within this long. */
+    static final long LEADER_BOUND_MICROS = 10 * SECOND;
+    /** Long enough for operations started before healing to time out and new ones to run. */
+    private static final long RECOVERY_LOAD_MICROS = SimClients.TIMEOUT_MICROS + 2 * SECOND;
+    private static final long CONVERGENCE_BOUND_MICROS = 5 * SECOND;
+    /** Budget of the linearizability search per key; exhausting it is a failure ("unknown"), never a pass. */
+    private static final long CHECK_STEPS_PER_KEY = 5_000_000;
+    /** Caps the fault phase in virtual time however few events it has. */
+    private static final long FAULT_PHASE_LIMIT_MICROS = 120 * SECOND;
+
+    private final SimulationOptions options;
+    private final Sabotage sabotage;
+    private final EventQueue events = new EventQueue();
+    private final SplittableRandom seeds;
+    private final SplittableRandom diskRandom;
+    private final SimNetwork network;
+    private final List<SimNode> nodes = new ArrayList<>();
+    private final ClusterInvariants invariants;
+    private final RegisterHistory history = new RegisterHistory();
+    private final SimClients clients;
+    private final Nemesis nemesis;
+    private final List<String> timeline = new ArrayList<>();
+    private long trace = 0x243F6A8885A308D3L;
+    private long eventCount;
+
+    private Simulation(SimulationOptions options, Sabotage sabotage) {
+        this.options = options;
+        this.sabotage = sabotage;
+        SplittableRandom root = new SplittableRandom(options.seed());
+        this.seeds = root.split();
+        this.diskRandom = root.split();
+        this.network = new SimNetwork(events, root.split(), options.nodes());
+        List<Long> voters = new ArrayList<>();
+        for (long id = 1; id <= options.nodes(); id++) {
+            voters.add(id);
+        }
+        for (long id = 1; id <= options.nodes(); id++) {
+            nodes.add(new SimNode(id, configVariant(id, voters), this));
+        }
+        record("configuration " + describe(nodes.get(0).config()));
+        this.invariants = new ClusterInvariants(nodes);
+        this.clients = new SimClients(events, root.split(), options.clients(), options.nodes(), history, invariants,
+                (nodeId, operation) -> node(nodeId).request(operation), this::record);
+        // A lease is only as safe as the clocks: with lease reads, tick rates stay within a few percent.
+        boolean leases = options.leaseTicks() > 0;
+        this.nemesis = new Nemesis(events, root.split(), nodes, network, options.faults(), TICK_MICROS,
+                leases ? 0.95 : 0.5, leases ? 1.05 : 2.0, this::record);
+    }
+
+    /**
+     * Safety must hold under every valid configuration, not only the defaults: each seed draws its own
+     * (the same for every node). Small windows and batches expose ordering bugs that big batches hide;
+     * turning pre-vote and check-quorum off exposes what they otherwise mask.
+     */
+    private RaftConfig configVariant(long id, List<Long> voters) {
+        SplittableRandom shared = new SplittableRandom(HashChain.mix(options.seed()));
+        boolean lease = options.leaseTicks() > 0;
+        int[] inflight = {1, 2, 8, 256};
+        int[] batch = {1, 3, 64, 4096};
+        return RaftConfig.defaults(id, voters)
+                .withPreVote(shared.nextInt(5) != 0)
+                .withCheckQuorum(lease || shared.nextInt(5) != 0)
+                .withLeaseTicks(options.leaseTicks())
+                .withFlowControl(inflight[shared.nextInt(inflight.length)], batch[shared.nextInt(batch.length)],
+                        shared.nextBoolean() ? 1 << 20 : 128);
+    }
+
+    private static String describe(RaftConfig config) {
+        return "preVote=" + config.preVote() + " checkQuorum=" + config.checkQuorum() + " leaseTicks="
+                + config.leaseTicks() + " inflight=" + config.maxInflightMessages() + " batch="
+                + config.maxEntriesPerMessage() + " bytes=" + config.maxBytesPerMessage();
+    }
+
+    /** Runs one seed to its verdict. */
+    public static SimulationResult run(SimulationOptions options) {
+        return new Simulation(options, Sabotage.NONE).run();
+    }
+
+    /** Runs one seed with a deliberately broken runtime; only the simulator's own tests do this. */
+    static SimulationResult runSabotaged(SimulationOptions options, Sabotage sabotage) {
+        return new Simulation(options, sabotage).run();
+    }
+
+    private SimulationResult run() {
+        String failure = null;
+        try {
+            execute();
+        } catch (SimulationFailure | Checks.InvariantViolation e) {
+            failure = e.getMessage();
+        } catch (RuntimeException e) {
+            failure = "unexpected " + e;
+        }
+        if (failure != null) {
+            failure = String.format("at %.3fs after %d events: %s", events.now() / 1e6, eventCount, failure);
+        }
+        return new SimulationResult(options, failure, trace, eventCount, events.now(), history.operations().size(),
+                invariants.acknowledgedOperations(), invariants.committedIndex(), List.copyOf(timeline));
+    }
+
+    private void execute() {
+        for (SimNode node : nodes) {
+            node.start(TICK_MICROS);
+        }
+        clients.start();
+        nemesis.start();
+        long faultPhaseEnd = FAULT_PHASE_LIMIT_MICROS;
+        while (eventCount < options.steps() && events.nextTime() < faultPhaseEnd) {
+            step();
+        }
+
+        nemesis.stop();
+        nemesis.healAll();
+        long healedAt = events.now();
+        runUntil(healedAt + LEADER_BOUND_MICROS, this::hasStableLeader);
+        if (!hasStableLeader()) {
+            throw new SimulationFailure("no stable leader " + LEADER_BOUND_MICROS / SECOND + "s after healing: "
+                    + describeNodes());
+        }
+        record("stable leader " + leader().id());
+
+        // Operations started now, with every fault healed, must all complete.
+        clients.mark();
+        runUntil(events.now() + RECOVERY_LOAD_MICROS, () -> false);
+        clients.stop();
+        runUntil(events.now() + SimClients.TIMEOUT_MICROS + SECOND, clients::idle);
+        if (clients.timeoutsSinceMark() > 0 || clients.successesSinceMark() == 0) {
+            throw new SimulationFailure("after healing, " + clients.timeoutsSinceMark() + " operations timed out and "
+                    + clients.successesSinceMark() + " succeeded");
+        }
+
+        runUntil(events.now() + CONVERGENCE_BOUND_MICROS, this::converged);
+        if (!converged()) {
+            throw new SimulationFailure("replicas did not converge: " + describeNodes());
+        }
+        invariants.checkAcknowledgedWritesCommitted();
+
+        CheckResult check = history.check(CHECK_STEPS_PER_KEY);
+        if (check.verdict() != Verdict.LINEARIZABLE) {
+            throw new SimulationFailure("client history is " + check.verdict().label() + ": " + check.explanation());
+        }
+    }
+
+    private void step() {
+        if (!events.runNext()) {
+            throw new SimulationFailure("the event queue ran dry");
+        }
+        eventCount++;
+        trace = HashChain.mix(trace ^ events.now()) + eventCount;
+        invariants.afterEvent();
+    }
+
+    private void runUntil(long deadline, java.util.function.BooleanSupplier done) {
+        while (!done.getAsBoolean() && events.nextTime() <= deadline) {
+            step();
+        }
+    }
+
+    private boolean hasStableLeader() {
+        SimNode leader = leader();
+        if (leader == null) {
+            return false;
+        }
+        for (SimNode node : nodes) {
+            if (!node.isRunning() || node.raft().term() != leader.raft().term()
+                    || node.raft().leaderId() != leader.id()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private SimNode leader() {
+        for (SimNode node : nodes) {
+            if (node.isRunning() && node.raft().role() == Role.LEADER) {
+                return node;
+            }
+        }
+        return null;
+    }
+
+    /** Same log, everything committed and applied, same state, everywhere. */
+    private boolean converged() {
+        SimNode first = nodes.get(0);
+        if (!first.isRunning()) {
+            return false;
+        }
+        long lastIndex = first.raft().lastIndex();
+        long hash = invariants.memoryLog(first.id()).hashAt(lastIndex);
+        for (SimNode node : nodes) {
+            RaftNode raft = node.raft();
+            if (!node.isRunning() || raft.lastIndex() != lastIndex || raft.commitIndex() != lastIndex
+                    || node.appliedIndex() != lastIndex || invariants.memoryLog(node.id()).hashAt(lastIndex) != hash
+                    || !node.stateMachine().contents().equals(first.stateMachine().contents())) {
+                return false;
+            }
+        }
+        return lastIndex == invariants.committedIndex();
+    }
+
+    private String describeNodes() {
+        StringBuilder text = new StringBuilder();
+        for (SimNode node : nodes) {
+            if (!node.isUp()) {
+                text.append(" [node ").append(node.id()).append(" down]");
+                continue;
+            }
+            RaftNode raft = node.raft();
+            text.append(" [node ").append(node.id()).append(' ').append(raft.role()).append(" term ")
+                    .append(raft.term()).append(" leader ").append(raft.leaderId()).append(" last ")
+                    .append(raft.lastIndex()).append(" commit ").append(raft.commitIndex())
+                    .append(node.isPaused() ? " paused" : "").append(']');
+        }
+        return text.toString().trim();
+    }
+
+    private void record(String fault) {
+        timeline.add(String.format("%9.3fs %s", events.now() / 1e6, fault));
+    }
+
+    private SimNode node(long id) {
+        return nodes.get((int) id - 1);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // SimNode.World
+
+    @Override
+    public long now() {
+        return events.now();
+    }
+
+    @Override
+    public void schedule(long delay, Runnable action) {
+        events.after(delay, action);
+    }
+
+    @Override
+    public void send(SimNode from, Message message) {
+        invariants.onSend(from, message);
+        trace = HashChain.mix(trace + message.hashCode());
+        network.send(message, delivered -> node(delivered.to()).receive(delivered));
+    }
+
+    @Override
+    public void respond(long fromNode, ClientOperation operation, ClientResponse response) {
+        clients.respond(fromNode, operation, response);
+    }
+
+    @Override
+    public long diskLatency() {
+        return 200 + diskRandom.nextLong(1_800);
+    }
+
+    @Override
+    public long nextSeed() {
+        return seeds.nextLong();
+    }
+
+    @Override
+    public Sabotage sabotage() {
+        return sabotage;
+    }
+
+    @Override
+    public ClusterInvariants invariants() {
+        return invariants;
+    }
+}
