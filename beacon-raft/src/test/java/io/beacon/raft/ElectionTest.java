@@ -12,6 +12,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** Leader election: §3.4 (election), §3.6.1 (election restriction), §3.8 (persisted state), §9.6 (pre-vote, check-quorum). */
 class ElectionTest {
@@ -21,6 +22,9 @@ class ElectionTest {
         TestCluster cluster = new TestCluster(3);
         cluster.elect(1);
 
+        assertThat(cluster.deliveredOf(RequestVote.class)).extracting(RequestVote::term, RequestVote::preVote)
+                .containsExactly(tuple(1L, true), tuple(1L, true), tuple(1L, false), tuple(1L, false));
+        assertThat(cluster.deliveredOf(RequestVote.class)).noneMatch(RequestVote::leadershipTransfer);
         assertThat(cluster.node(1).role()).isEqualTo(Role.LEADER);
         assertThat(cluster.node(1).term()).isEqualTo(1);
         for (long id = 2; id <= 3; id++) {
@@ -246,6 +250,7 @@ class ElectionTest {
                 AppendEntriesResponse.accepted(7, 2, 1, 1),
                 new HeartbeatResponse(7, 2, 1, 0),
                 new RequestVoteResponse(7, 2, 1, false, false),
+                new RequestVoteResponse(7, 2, 1, false, true),
                 new RequestVoteResponse(7, 2, 1, true, false));
         for (Message reply : replies) {
             TestCluster cluster = new TestCluster(3);
@@ -253,6 +258,8 @@ class ElectionTest {
             cluster.node(1).step(reply);
             assertThat(cluster.node(1).role()).as("after %s", reply).isEqualTo(Role.FOLLOWER);
             assertThat(cluster.node(1).term()).as("after %s", reply).isEqualTo(7);
+            assertThat(cluster.node(1).leaderId()).as("a reply names no leader").isEqualTo(RaftNode.NONE);
+            assertThat(cluster.node(1).votedFor()).isEqualTo(RaftNode.NONE);
         }
     }
 
@@ -306,6 +313,8 @@ class ElectionTest {
         assertThatThrownBy(() -> node.step(new Heartbeat(1, 2, 3, 0, 0)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> node.step(new Heartbeat(1, 1, 1, 0, 0)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> node.step(new Heartbeat(1, RaftNode.NONE, 1, 0, 0)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

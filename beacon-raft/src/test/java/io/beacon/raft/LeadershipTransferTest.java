@@ -14,6 +14,7 @@ class LeadershipTransferTest {
     void section3_10_anUpToDateTargetIsToldToCampaignAndWins() {
         TestCluster cluster = new TestCluster(3);
         cluster.elect(1);
+        cluster.delivered.clear();
         cluster.node(1).transferLeadership(2);
         cluster.stabilize();
         assertThat(cluster.node(2).role()).isEqualTo(Role.LEADER);
@@ -21,6 +22,9 @@ class LeadershipTransferTest {
         assertThat(cluster.node(1).role()).isEqualTo(Role.FOLLOWER);
         assertThat(cluster.node(1).leaderId()).isEqualTo(2);
         assertThat(cluster.deliveredOf(TimeoutNow.class)).hasSize(1);
+        // The target campaigns at once, without a pre-vote, flagging its requests as part of a transfer.
+        assertThat(cluster.deliveredOf(io.beacon.raft.message.RequestVote.class)).isNotEmpty()
+                .allMatch(request -> request.leadershipTransfer() && !request.preVote() && request.term() == 2);
     }
 
     @Test

@@ -65,7 +65,7 @@ final class Nemesis {
         switch (fault) {
             case PARTITION -> partition(at);
             case CRASH -> {
-                SimNode node = pick(SimNode::isUp);
+                SimNode node = pickPreferringLeader(SimNode::isUp);
                 if (node != null) {
                     node.crash(random.split());
                     timeline.accept("crash node " + node.id());
@@ -76,7 +76,7 @@ final class Nemesis {
                 }
             }
             case PAUSE -> {
-                SimNode node = pick(SimNode::isRunning);
+                SimNode node = pickPreferringLeader(SimNode::isRunning);
                 if (node != null) {
                     node.pause();
                     timeline.accept("pause node " + node.id());
@@ -201,6 +201,18 @@ final class Nemesis {
                 undo.run();
             }
         });
+    }
+
+    /** Half the time the leader, if there is one: leader failures are where elections and conflicts happen. */
+    private SimNode pickPreferringLeader(java.util.function.Predicate<SimNode> filter) {
+        if (random.nextBoolean()) {
+            SimNode leader = pick(node -> filter.test(node) && node.isRunning()
+                    && node.raft().role() == io.beacon.raft.Role.LEADER);
+            if (leader != null) {
+                return leader;
+            }
+        }
+        return pick(filter);
     }
 
     private SimNode pick(java.util.function.Predicate<SimNode> filter) {
