@@ -127,15 +127,19 @@ final class RaftLog {
             long conflict = incoming.get(position).index();
             Checks.check(conflict == prevIndex + 1 + position, "entries in a message are not consecutive at %d",
                     conflict);
+            Checks.check(conflict <= lastIndex() + 1, "entries at %d would leave a gap after the last index %d",
+                    conflict, lastIndex());
             if (conflict <= lastIndex()) {
                 truncateFrom(conflict);
             }
+            long previousTerm = lastTerm();
             for (int i = position; i < incoming.size(); i++) {
-                Entry entry = incoming.get(i);
-                Checks.check(entry.term() >= lastTerm(), "appended entry %d has a term below its predecessor's",
-                        entry.index());
-                entries.add(entry);
+                long entryTerm = incoming.get(i).term();
+                Checks.check(entryTerm >= previousTerm, "appended entry %d has a term below its predecessor's",
+                        incoming.get(i).index());
+                previousTerm = entryTerm;
             }
+            entries.addAll(incoming.subList(position, incoming.size()));
         }
         return prevIndex + incoming.size();
     }

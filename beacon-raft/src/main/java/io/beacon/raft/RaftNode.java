@@ -207,7 +207,8 @@ public final class RaftNode {
     public boolean hasReady() {
         return appendBroadcastPending || heartbeatBroadcastPending || !messages.isEmpty()
                 || !messagesAfterPersist.isEmpty() || !readStates.isEmpty() || log.hasUnpersisted()
-                || log.hasCommittedToApply() || !hardState().equals(handedOutHardState);
+                || log.hasCommittedToApply() || term != handedOutHardState.term()
+                || votedFor != handedOutHardState.votedFor();
     }
 
     /**
@@ -227,15 +228,22 @@ public final class RaftNode {
         }
         heartbeatBroadcastPending = false;
         appendBroadcastPending = false;
-        HardState current = hardState();
-        HardState toPersist = current.equals(handedOutHardState) ? null : current;
-        handedOutHardState = current;
-        Ready ready = new Ready(nextReadySequence++, toPersist, log.takeUnpersisted(), List.copyOf(messages),
-                List.copyOf(messagesAfterPersist), log.takeCommittedToApply(), List.copyOf(readStates));
-        messages.clear();
-        messagesAfterPersist.clear();
-        readStates.clear();
-        return ready;
+        HardState toPersist = null;
+        if (term != handedOutHardState.term() || votedFor != handedOutHardState.votedFor()) {
+            toPersist = hardState();
+            handedOutHardState = toPersist;
+        }
+        return new Ready(nextReadySequence++, toPersist, log.takeUnpersisted(), drain(messages),
+                drain(messagesAfterPersist), log.takeCommittedToApply(), drain(readStates));
+    }
+
+    private static <T> List<T> drain(ArrayList<T> buffer) {
+        if (buffer.isEmpty()) {
+            return List.of();
+        }
+        List<T> result = List.copyOf(buffer);
+        buffer.clear();
+        return result;
     }
 
     /** The runtime made everything the Ready asked to persist durable, and sent its messagesAfterPersist. */
