@@ -21,6 +21,10 @@ public record Entry(long index, long term, EntryType type, byte[] data) {
         return new Entry(index, term, EntryType.COMMAND, data);
     }
 
+    public static Entry configuration(long index, long term, Configuration configuration) {
+        return new Entry(index, term, EntryType.CONFIGURATION, configuration.encode());
+    }
+
     public static Entry noop(long index, long term) {
         return new Entry(index, term, EntryType.NOOP, EMPTY);
     }

@@ -6,10 +6,11 @@ package io.beacon.raft;
  * <p>In PROBE the leader does not know where the follower's log matches its own: it sends one AppendEntries
  * and waits for the answer (or for the next heartbeat response) before sending another. In REPLICATE the
  * logs are known to match up to matchIndex and the leader streams entries optimistically, with at most
- * {@link Inflights} capacity messages unacknowledged.
+ * {@link Inflights} capacity messages unacknowledged. In SNAPSHOT the follower needs entries the leader has
+ * compacted: the leader sends it a snapshot, one chunk at a time, and sends no entries until it is installed.
  */
 final class Progress {
-    enum State { PROBE, REPLICATE }
+    enum State { PROBE, REPLICATE, SNAPSHOT }
 
     private final long id;
     private final Inflights inflights;
@@ -20,10 +21,17 @@ final class Progress {
     private boolean probeSent;
     /** Ticks since this follower last answered anything; drives check-quorum and the status. */
     private int ticksSinceResponse;
-    /** In REPLICATE: ticks since the follower last acknowledged entries while some were in flight. */
+    /** In REPLICATE or SNAPSHOT: ticks since the follower last acknowledged what is in flight to it. */
     private int ticksWithoutAcknowledgement;
     /** Highest heartbeat round this follower echoed in the current term. */
     private long acknowledgedRound;
+    /** In SNAPSHOT: the snapshot being sent, the bytes the follower acknowledged, and whether a chunk is out. */
+    private SnapshotMetadata snapshot;
+    private long snapshotOffset;
+    private boolean chunkOutstanding;
+    /** A learner's current catch-up round: the index it must reach, and the leader tick the round began. */
+    private long catchUpTarget = -1;
+    private long catchUpStartTick;
 
     Progress(long id, long nextIndex, int maxInflightMessages) {
         this.id = id;
@@ -55,8 +63,13 @@ final class Progress {
         return acknowledgedRound;
     }
 
+    /** Whether no AppendEntries may go to this follower now. */
     boolean isPaused() {
-        return state == State.PROBE ? probeSent : inflights.isFull();
+        return switch (state) {
+            case PROBE -> probeSent;
+            case REPLICATE -> inflights.isFull();
+            case SNAPSHOT -> true;
+        };
     }
 
     /** Records that an AppendEntries carrying entries up to lastIndex (none if empty) went out. */
@@ -95,11 +108,13 @@ final class Progress {
     }
 
     /**
-     * Whether entries have been in flight for this many ticks without any acknowledgement: a message was
-     * probably lost, and streaming optimistically would never resend it.
+     * Whether what is in flight has gone unacknowledged for this many ticks: a message was probably lost, and
+     * streaming optimistically would never resend it.
      */
     boolean isStalled(int ticks) {
-        return state == State.REPLICATE && inflights.count() > 0 && ticksWithoutAcknowledgement >= ticks;
+        boolean outstanding = state == State.REPLICATE ? inflights.count() > 0
+                : state == State.SNAPSHOT && chunkOutstanding;
+        return outstanding && ticksWithoutAcknowledgement >= ticks;
     }
 
     /**
@@ -117,7 +132,7 @@ final class Progress {
             if (index == matchIndex) {
                 becomeReplicate();
             }
-        } else {
+        } else if (state == State.REPLICATE) {
             inflights.freeUpTo(index);
         }
         return advanced;
@@ -136,7 +151,7 @@ final class Progress {
             nextIndex = Math.max(matchIndex + 1, Math.min(rejectedIndex, hintIndex + 1));
             return true;
         }
-        if (rejectedIndex != nextIndex - 1) {
+        if (state == State.SNAPSHOT || rejectedIndex != nextIndex - 1) {
             return false;
         }
         nextIndex = Math.max(matchIndex + 1, Math.min(rejectedIndex, hintIndex + 1));
@@ -149,6 +164,7 @@ final class Progress {
         probeSent = false;
         nextIndex = matchIndex + 1;
         inflights.clear();
+        snapshot = null;
     }
 
     private void becomeReplicate() {
@@ -156,5 +172,74 @@ final class Progress {
         probeSent = false;
         nextIndex = matchIndex + 1;
         inflights.clear();
+    }
+
+    /**
+     * Whether a learner has caught up enough to become a voter (§4.2.1): the leader replicates in rounds, each
+     * aiming at its last index when the round began, and the learner is caught up once a round takes less than
+     * roundTicks (an election timeout), so its promotion will not stall commits for long.
+     */
+    boolean caughtUp(long leaderLastIndex, long nowTick, int roundTicks) {
+        if (state == State.SNAPSHOT) {
+            return false;
+        }
+        if (catchUpTarget < 0 || matchIndex >= catchUpTarget && nowTick - catchUpStartTick >= roundTicks) {
+            catchUpTarget = leaderLastIndex;
+            catchUpStartTick = nowTick;
+            return false;
+        }
+        return matchIndex >= catchUpTarget;
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Sending a snapshot
+
+    /** Starts sending this snapshot from its first byte. */
+    void becomeSnapshot(SnapshotMetadata metadata) {
+        state = State.SNAPSHOT;
+        snapshot = metadata;
+        snapshotOffset = 0;
+        chunkOutstanding = false;
+        probeSent = false;
+        inflights.clear();
+    }
+
+    SnapshotMetadata snapshot() {
+        return snapshot;
+    }
+
+    long snapshotOffset() {
+        return snapshotOffset;
+    }
+
+    /** Whether the next chunk may be asked for: sending a snapshot and nothing outstanding. */
+    boolean wantsChunk() {
+        return state == State.SNAPSHOT && !chunkOutstanding;
+    }
+
+    /** A chunk from snapshotOffset was asked of the runtime, or sent. */
+    void onChunkOutstanding() {
+        if (!chunkOutstanding) {
+            ticksWithoutAcknowledgement = 0;
+        }
+        chunkOutstanding = true;
+    }
+
+    /** The follower holds this many bytes of the snapshot (0: it starts over) and wants the rest. */
+    void onChunkAcknowledged(long nextOffset) {
+        ticksWithoutAcknowledgement = 0;
+        snapshotOffset = nextOffset;
+        chunkOutstanding = false;
+    }
+
+    /** Gives up on the chunk in flight; the next one goes from the last acknowledged offset. */
+    void retryChunk() {
+        chunkOutstanding = false;
+    }
+
+    /** The follower installed the snapshot (or already held its entries): replicate from the log after it. */
+    void onSnapshotInstalled(long index) {
+        matchIndex = Math.max(matchIndex, index);
+        becomeProbe();
     }
 }

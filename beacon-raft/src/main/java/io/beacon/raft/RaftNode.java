@@ -5,6 +5,8 @@ import io.beacon.raft.message.AppendEntries;
 import io.beacon.raft.message.AppendEntriesResponse;
 import io.beacon.raft.message.Heartbeat;
 import io.beacon.raft.message.HeartbeatResponse;
+import io.beacon.raft.message.InstallSnapshot;
+import io.beacon.raft.message.InstallSnapshotResponse;
 import io.beacon.raft.message.Message;
 import io.beacon.raft.message.ReadIndexRequest;
 import io.beacon.raft.message.ReadIndexResponse;
@@ -12,11 +14,12 @@ import io.beacon.raft.message.RequestVote;
 import io.beacon.raft.message.RequestVoteResponse;
 import io.beacon.raft.message.TimeoutNow;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * One Raft node as a pure state machine, in the style of etcd's raft library: the whole algorithm in one
@@ -24,8 +27,10 @@ import java.util.TreeMap;
  * iterates only ordered collections, so the same inputs always give the same outputs.
  *
  * <p>Inputs: {@link #tick()}, {@link #step(Message)}, {@link #propose(byte[])}, {@link #readIndex(long)},
- * {@link #transferLeadership(long)}. Outputs: a {@link Ready}, taken with {@link #ready()} and acknowledged with
- * {@link #advance(Ready)} once its writes are durable. Not thread-safe: one thread owns a node.
+ * {@link #transferLeadership(long)}, {@link #changeMembership(MembershipChange)}, {@link #snapshotTaken(long)}
+ * and {@link #snapshotChunk(SnapshotRead, byte[], boolean)}. Outputs: a {@link Ready}, taken with {@link #ready()}
+ * and acknowledged with {@link #advance(Ready)} once its writes are durable. Not thread-safe: one thread owns a
+ * node.
  *
  * <p>Section numbers refer to Ongaro's thesis, "Consensus: Bridging Theory and Practice" (2014).
  */
@@ -37,7 +42,6 @@ public final class RaftNode {
 
     private final long id;
     private final RaftConfig config;
-    private final VoterSet voters;
     private final RaftLog log;
     private final SplittableRandom random;
 
@@ -45,14 +49,21 @@ public final class RaftNode {
     private long votedFor;
     private long leaderId;
     private Role role = Role.FOLLOWER;
+    /** The configuration the node acted on last; compared after every log change. */
+    private Configuration configuration;
+    /** The latest snapshot this node has (taken or installed); index 0 if none. */
+    private SnapshotMetadata snapshot;
 
     /** Follower and candidate: ticks since the last election or the last message of a current leader. */
     private int electionElapsed;
     private int randomizedElectionTimeout;
     /** Candidate: the answers received in this election, by voter. */
     private final TreeMap<Long, Boolean> votes = new TreeMap<>();
+    /** Follower: the snapshot being received from the leader, and the bytes received so far. */
+    private SnapshotMetadata receivingSnapshot;
+    private long receivedBytes;
 
-    /** Leader: what it knows of every other voter. */
+    /** Leader: what it knows of every other member. */
     private final TreeMap<Long, Progress> progress = new TreeMap<>();
     private int heartbeatElapsed;
     /** Leader: ticks since it became leader; the clock of its lease. */
@@ -67,10 +78,16 @@ public final class RaftNode {
     private boolean appendBroadcastPending;
     private boolean heartbeatBroadcastPending;
 
+    /** Entries and bytes applied since the last snapshot, and whether the runtime was asked for a new one. */
+    private long bytesSinceSnapshot;
+    private boolean snapshotRequested;
+
     // Output not yet taken by ready().
     private final ArrayList<Message> messages = new ArrayList<>();
     private final ArrayList<Message> messagesAfterPersist = new ArrayList<>();
     private final ArrayList<ReadState> readStates = new ArrayList<>();
+    private final ArrayList<SnapshotRead> snapshotReads = new ArrayList<>();
+    private final ArrayList<SnapshotChunk> snapshotChunks = new ArrayList<>();
     private HardState handedOutHardState;
     /** The term of the last hard state the runtime reported durable. */
     private long durableTerm;
@@ -78,30 +95,40 @@ public final class RaftNode {
     private long nextAdvanceSequence;
 
     /**
-     * A node restarting from what it persisted.
-     *
-     * @param hardState    the last durable hard state ({@link HardState#INITIAL} for a new node)
-     * @param entries      the durable log, from index 1 without gaps
-     * @param appliedIndex how far the state machine already applied this log (0 if it starts empty)
+     * A node starting from what it persisted; its state machine restarts from the snapshot. A node with nothing
+     * persisted and a non-empty {@link RaftConfig#voters()} bootstraps the cluster: its log begins with the first
+     * configuration as entry 1 of term 1, committed, as on every other initial member. A node without voters
+     * joins: it learns the configurations from the leader's log, from entry 1 on.
      */
-    public RaftNode(RaftConfig config, HardState hardState, List<Entry> entries, long appliedIndex) {
+    public RaftNode(RaftConfig config, PersistentState persisted) {
         this.id = config.id();
         this.config = config;
-        this.voters = new VoterSet(config.voters());
-        this.log = new RaftLog(entries, appliedIndex, appliedIndex);
+        // Before the log's first configuration entry, the configured voters are the configuration.
+        this.snapshot = persisted.snapshot() != null ? persisted.snapshot()
+                : new SnapshotMetadata(0, 0, Configuration.of(config.voters()));
+        HardState hardState = persisted.hardState();
+        boolean bootstrap = persisted.snapshot() == null && persisted.entries().isEmpty()
+                && hardState.equals(HardState.INITIAL) && !config.voters().isEmpty();
+        this.log = new RaftLog(snapshot, persisted.entries());
+        if (bootstrap) {
+            log.appendAsLeader(Entry.configuration(1, 1, Configuration.of(config.voters())));
+            log.commitTo(1);
+            hardState = new HardState(1, NONE);
+        }
         this.random = new SplittableRandom(config.randomSeed());
         Checks.check(hardState.term() >= log.lastTerm(), "hard state term %d is below the log's last term %d",
                 hardState.term(), log.lastTerm());
         this.term = hardState.term();
         this.votedFor = hardState.votedFor();
-        this.handedOutHardState = hardState;
-        this.durableTerm = hardState.term();
+        this.handedOutHardState = persisted.hardState();
+        this.durableTerm = persisted.hardState().term();
+        this.configuration = log.configuration();
         becomeFollower(term, NONE);
     }
 
     /** A brand-new node with nothing persisted. */
     public static RaftNode fresh(RaftConfig config) {
-        return new RaftNode(config, HardState.INITIAL, List.of(), 0);
+        return new RaftNode(config, PersistentState.EMPTY);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -124,9 +151,7 @@ public final class RaftNode {
      * @throws ProposalRejectedException if this node is not the leader or is transferring leadership
      */
     public long propose(byte[] command) {
-        if (role != Role.LEADER) {
-            throw new ProposalRejectedException(Reason.NOT_LEADER, leaderId);
-        }
+        requireLeader();
         if (leadTransferee != NONE) {
             throw new ProposalRejectedException(Reason.LEADERSHIP_TRANSFER_IN_PROGRESS, leaderId);
         }
@@ -156,10 +181,8 @@ public final class RaftNode {
      * to date and then tells it to start an election at once. Gives up after an election timeout.
      */
     public void transferLeadership(long target) {
-        if (role != Role.LEADER) {
-            throw new ProposalRejectedException(Reason.NOT_LEADER, leaderId);
-        }
-        if (!voters.contains(target)) {
+        requireLeader();
+        if (!configuration.voters().contains(target)) {
             throw new IllegalArgumentException("cannot transfer leadership to " + target + ": not a voter");
         }
         if (target == id || target == leadTransferee) {
@@ -174,6 +197,102 @@ public final class RaftNode {
         } else {
             sendAppend(follower, true);
         }
+    }
+
+    /**
+     * Starts a change of the cluster's members (§4.3): appends the configuration entry that begins it and returns
+     * its index. The rest runs by itself: a new voter is promoted once caught up, a joint configuration is left
+     * once committed, and a leader that removed itself hands over and steps down.
+     *
+     * @throws ProposalRejectedException if this node is not the leader, has not committed an entry of its term
+     *                                   yet (§4.1, the 2015 fix), or another change is still in flight
+     * @throws IllegalArgumentException  if the change makes no sense for the current members
+     */
+    public long changeMembership(MembershipChange change) {
+        requireLeader();
+        if (leadTransferee != NONE) {
+            throw new ProposalRejectedException(Reason.LEADERSHIP_TRANSFER_IN_PROGRESS, leaderId);
+        }
+        if (log.term(log.commitIndex()) != term) {
+            throw new ProposalRejectedException(Reason.NO_COMMIT_IN_TERM, leaderId);
+        }
+        boolean cancelsPromotion = change instanceof MembershipChange.RemoveMember
+                && configuration.promotions().containsKey(change.id());
+        if (changeInFlight() || !configuration.promotions().isEmpty() && !cancelsPromotion) {
+            // A voter being added or swapped in is part of the change until promoted; removing it cancels it.
+            throw new ProposalRejectedException(Reason.MEMBERSHIP_CHANGE_IN_PROGRESS, leaderId);
+        }
+        return proposeConfiguration(nextConfiguration(configuration, change));
+    }
+
+    private static Configuration nextConfiguration(Configuration current, MembershipChange change) {
+        long member = change.id();
+        if (member <= 0) {
+            throw new IllegalArgumentException("member ids must be positive: " + change);
+        }
+        if (change instanceof MembershipChange.AddLearner) {
+            requireArgument(!current.isMember(member), member + " is already a member");
+            return current.withLearner(member, false, NONE);
+        }
+        if (change instanceof MembershipChange.AddVoter) {
+            requireArgument(!current.isVoter(member), member + " is already a voter");
+            return current.withLearner(member, true, NONE);
+        }
+        if (change instanceof MembershipChange.ReplaceVoter replace) {
+            requireArgument(current.voters().contains(replace.replaced()), replace.replaced() + " is not a voter");
+            requireArgument(!current.isVoter(member), member + " is already a voter");
+            return current.withLearner(member, true, replace.replaced());
+        }
+        requireArgument(current.isMember(member), member + " is not a member");
+        if (current.learners().contains(member)) {
+            return current.withoutLearner(member);
+        }
+        requireArgument(current.voters().size() > 1, "cannot remove the last voter " + member);
+        TreeSet<Long> remaining = new TreeSet<>(current.voters());
+        remaining.remove(member);
+        return current.enterJoint(remaining);
+    }
+
+    /**
+     * The runtime took a snapshot of its state machine as of index (applied, at most the last applied index).
+     * The log is compacted below it, keeping {@link RaftConfig#logTailEntries()} entries for lagging followers.
+     */
+    public void snapshotTaken(long index) {
+        if (index > log.appliedIndex()) {
+            throw new IllegalArgumentException("snapshot at " + index + " is beyond the applied index "
+                    + log.appliedIndex());
+        }
+        snapshotRequested = false;
+        if (index <= snapshot.index()) {
+            // Superseded, e.g. by a snapshot installed from the leader while this one was being written.
+            return;
+        }
+        snapshot = new SnapshotMetadata(index, log.term(index), log.configurationAt(index));
+        bytesSinceSnapshot = 0;
+        log.compactTo(Math.max(log.compactedIndex(), index - config.logTailEntries()));
+    }
+
+    /**
+     * The runtime's answer to a {@link SnapshotRead}: the bytes at the read's offset, and whether they end the
+     * snapshot; null data if the runtime no longer has that snapshot, which restarts the transfer with the
+     * current one.
+     */
+    public void snapshotChunk(SnapshotRead read, byte[] data, boolean last) {
+        Progress follower = progress.get(read.to());
+        if (role != Role.LEADER || follower == null || follower.state() != Progress.State.SNAPSHOT
+                || follower.snapshot().index() != read.snapshotIndex() || follower.snapshotOffset() != read.offset()) {
+            return;
+        }
+        if (data == null) {
+            Checks.check(snapshot.index() != read.snapshotIndex(), "the runtime lost the current snapshot %d",
+                    read.snapshotIndex());
+            follower.becomeSnapshot(snapshot);
+            requestChunk(follower);
+            return;
+        }
+        SnapshotMetadata sending = follower.snapshot();
+        send(new InstallSnapshot(term, id, read.to(), sending.index(), sending.term(), sending.configuration(),
+                read.offset(), data, last));
     }
 
     /** Takes a message from another node. */
@@ -208,7 +327,14 @@ public final class RaftNode {
         return appendBroadcastPending || heartbeatBroadcastPending || !messages.isEmpty()
                 || !messagesAfterPersist.isEmpty() || !readStates.isEmpty() || log.hasUnpersisted()
                 || log.hasCommittedToApply() || term != handedOutHardState.term()
-                || votedFor != handedOutHardState.votedFor();
+                || votedFor != handedOutHardState.votedFor() || !snapshotReads.isEmpty() || !snapshotChunks.isEmpty()
+                || !snapshotRequested && snapshotThresholdReached();
+    }
+
+    /** Whether enough was applied since the last snapshot to ask for a new one. */
+    private boolean snapshotThresholdReached() {
+        return log.appliedIndex() - snapshot.index() >= config.snapshotEntries()
+                || bytesSinceSnapshot >= config.snapshotBytes();
     }
 
     /**
@@ -233,8 +359,15 @@ public final class RaftNode {
             toPersist = hardState();
             handedOutHardState = toPersist;
         }
-        return new Ready(nextReadySequence++, toPersist, log.takeUnpersisted(), drain(messages),
-                drain(messagesAfterPersist), log.takeCommittedToApply(), drain(readStates));
+        List<Entry> committed = log.takeCommittedToApply();
+        for (Entry entry : committed) {
+            bytesSinceSnapshot += entry.sizeInBytes();
+        }
+        boolean askForSnapshot = !snapshotRequested && snapshotThresholdReached();
+        snapshotRequested |= askForSnapshot;
+        return new Ready(nextReadySequence++, toPersist, drain(snapshotChunks), log.takeUnpersisted(),
+                drain(messages), drain(messagesAfterPersist), committed, drain(readStates), drain(snapshotReads),
+                askForSnapshot);
     }
 
     private static <T> List<T> drain(ArrayList<T> buffer) {
@@ -254,12 +387,16 @@ public final class RaftNode {
         if (ready.hardState() != null) {
             durableTerm = ready.hardState().term();
         }
+        SnapshotMetadata installed = ready.installedSnapshot();
+        if (installed != null) {
+            log.stableTo(installed.index(), installed.term());
+        }
         if (!ready.entries().isEmpty()) {
             Entry last = ready.entries().get(ready.entries().size() - 1);
             log.stableTo(last.index(), last.term());
         }
-        if (role == Role.LEADER && maybeCommit()) {
-            appendBroadcastPending = true;
+        if (role == Role.LEADER) {
+            maybeCommit();
         }
     }
 
@@ -299,7 +436,12 @@ public final class RaftNode {
         return log.lastTerm();
     }
 
-    /** The term of the entry at index, which this node must hold. */
+    /** The first index still held in memory; entries below it are covered by the snapshot. */
+    public long firstIndex() {
+        return log.firstIndex();
+    }
+
+    /** The term of the entry at index, which this node must hold (or have just compacted). */
     public long termAt(long index) {
         return log.term(index);
     }
@@ -308,14 +450,30 @@ public final class RaftNode {
         return new HardState(term, votedFor);
     }
 
+    /** The configuration this node acts on: the latest in its log (§4.1). */
+    public Configuration configuration() {
+        return configuration;
+    }
+
+    /** The configuration in force at this node's commit index: the last one it knows to be committed. */
+    public Configuration committedConfiguration() {
+        return log.configurationAt(log.commitIndex());
+    }
+
+    /** The latest snapshot this node took or installed (index 0 if none). */
+    public SnapshotMetadata snapshot() {
+        return snapshot;
+    }
+
     public RaftStatus status() {
         List<RaftStatus.FollowerStatus> followers = new ArrayList<>();
         for (Progress follower : progress.values()) {
             followers.add(new RaftStatus.FollowerStatus(follower.id(), follower.state().name(),
                     follower.matchIndex(), follower.nextIndex(), follower.ticksSinceResponse()));
         }
-        return new RaftStatus(id, role, term, leaderId, votedFor, log.lastIndex(), log.stableIndex(),
-                log.commitIndex(), log.appliedIndex(), leadTransferee, List.copyOf(followers));
+        return new RaftStatus(id, role, term, leaderId, votedFor, log.firstIndex(), log.lastIndex(),
+                log.stableIndex(), log.commitIndex(), log.appliedIndex(), snapshot.index(), configuration,
+                leadTransferee, List.copyOf(followers));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -340,18 +498,18 @@ public final class RaftNode {
             // A granted pre-vote carries the term we would campaign in, not a term anyone is in.
             return true;
         }
-        boolean fromLeader = message instanceof AppendEntries || message instanceof Heartbeat
-                || message instanceof TimeoutNow;
-        becomeFollower(message.term(), fromLeader ? message.from() : NONE);
+        // The leader of the new term, if this message is from it, is recorded when the message is handled.
+        becomeFollower(message.term(), NONE);
         return true;
     }
 
-    /** A message from an earlier term: ignored, but a stale leader or pre-candidate learns of the newer term. */
+    /**
+     * A message from an earlier term is refused with this node's term (§3.3), so a stale leader or pre-candidate
+     * learns of the newer term and steps down. Even without pre-vote and check-quorum this matters: a server
+     * re-added after a removal may hold a higher term and ask for votes only from members long gone.
+     */
     private void answerStaleMessage(Message message) {
-        if ((config.checkQuorum() || config.preVote())
-                && (message instanceof AppendEntries || message instanceof Heartbeat)) {
-            // With pre-vote or check-quorum this node may have moved on without the old leader ever seeing a
-            // vote request from the new term; this answer makes it step down.
+        if (message instanceof AppendEntries || message instanceof Heartbeat || message instanceof InstallSnapshot) {
             send(new HeartbeatResponse(term, id, message.from(), 0));
         } else if (message instanceof RequestVote request && request.preVote()) {
             send(new RequestVoteResponse(term, id, message.from(), true, false));
@@ -387,9 +545,9 @@ public final class RaftNode {
         role = Role.LEADER;
         leaderId = id;
         leaderTicks = 0;
-        for (long voter : voters.ids()) {
-            if (voter != id) {
-                progress.put(voter, new Progress(voter, log.lastIndex() + 1, config.maxInflightMessages()));
+        for (long member : configuration.members()) {
+            if (member != id) {
+                progress.put(member, new Progress(member, log.lastIndex() + 1, config.maxInflightMessages()));
             }
         }
         // §3.6.2: entries of earlier terms commit only under an entry of this term.
@@ -412,14 +570,28 @@ public final class RaftNode {
                 + random.nextInt(config.electionTicksMax() - config.electionTicksMin());
         votes.clear();
         progress.clear();
+        receivingSnapshot = null;
         leadTransferee = NONE;
         transferAttemptedInTerm = false;
         appendBroadcastPending = false;
         heartbeatBroadcastPending = false;
     }
 
+    /**
+     * Whether this node may start an election: it votes in its latest configuration, or in the last one it
+     * knows committed. The second case is a leader that removed itself and appended the configuration without
+     * it, then lost leadership before that entry spread: the remaining voters need its vote (its log is the
+     * longest) and only it can commit that entry, so it must be able to win once more, under its latest
+     * configuration, commit, and hand over.
+     */
     private boolean promotable() {
-        return voters.contains(id);
+        return configuration.isVoter(id) || log.configurationAt(log.commitIndex()).isVoter(id);
+    }
+
+    private void requireLeader() {
+        if (role != Role.LEADER) {
+            throw new ProposalRejectedException(Reason.NOT_LEADER, leaderId);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -455,8 +627,8 @@ public final class RaftNode {
             }
             return;
         }
-        for (long voter : voters.ids()) {
-            if (voter != id) {
+        for (long voter : configuration.members()) {
+            if (voter != id && configuration.isVoter(voter)) {
                 send(new RequestVote(voteTerm, id, voter, log.lastIndex(), log.lastTerm(),
                         campaign == Campaign.PRE_VOTE, campaign == Campaign.TRANSFER));
             }
@@ -464,7 +636,7 @@ public final class RaftNode {
     }
 
     private VoteResult tally() {
-        return voters.tally(voter -> Boolean.TRUE.equals(votes.get(voter)),
+        return configuration.tally(voter -> Boolean.TRUE.equals(votes.get(voter)),
                 voter -> Boolean.FALSE.equals(votes.get(voter)));
     }
 
@@ -486,7 +658,7 @@ public final class RaftNode {
     }
 
     private void stepCandidate(Message message) {
-        if (message instanceof AppendEntries || message instanceof Heartbeat) {
+        if (message instanceof AppendEntries || message instanceof Heartbeat || message instanceof InstallSnapshot) {
             // A leader exists in our term: we lost.
             becomeFollower(term, message.from());
             stepFollower(message);
@@ -527,6 +699,9 @@ public final class RaftNode {
             followLeader(heartbeat.from());
             log.commitTo(Math.min(heartbeat.commitIndex(), log.lastIndex()));
             send(new HeartbeatResponse(term, id, heartbeat.from(), heartbeat.round()));
+        } else if (message instanceof InstallSnapshot install) {
+            followLeader(install.from());
+            handleInstallSnapshot(install);
         } else if (message instanceof TimeoutNow) {
             followLeader(message.from());
             campaign(Campaign.TRANSFER);
@@ -546,9 +721,21 @@ public final class RaftNode {
     }
 
     private void handleAppendEntries(AppendEntries append) {
+        if (append.prevLogIndex() < log.compactedIndex()) {
+            // Entries up to our snapshot are committed, so they match the leader's; skip what the snapshot covers.
+            long covered = log.compactedIndex() - append.prevLogIndex();
+            if (covered >= append.entries().size()) {
+                send(AppendEntriesResponse.accepted(term, id, append.from(), log.compactedIndex()));
+                return;
+            }
+            append = new AppendEntries(append.term(), append.from(), append.to(), log.compactedIndex(),
+                    log.term(log.compactedIndex()), append.entries().subList((int) covered, append.entries().size()),
+                    append.leaderCommit());
+        }
         if (log.matchTerm(append.prevLogIndex(), append.prevLogTerm())) {
             long lastNew = log.appendAsFollower(append.prevLogIndex(), append.entries());
             log.commitTo(Math.min(append.leaderCommit(), lastNew));
+            refreshConfiguration();
             send(AppendEntriesResponse.accepted(term, id, append.from(), lastNew));
         } else {
             long conflictIndex = log.findConflictByTerm(Math.min(append.prevLogIndex(), log.lastIndex()),
@@ -556,6 +743,45 @@ public final class RaftNode {
             send(AppendEntriesResponse.rejected(term, id, append.from(), append.prevLogIndex(), conflictIndex,
                     log.term(conflictIndex)));
         }
+    }
+
+    /**
+     * A chunk of the leader's snapshot (§5.3). Chunks must come in order; one that does not fit is answered with
+     * the offset this node wants next, so the leader resumes from there.
+     */
+    private void handleInstallSnapshot(InstallSnapshot install) {
+        if (install.snapshotIndex() <= log.commitIndex()) {
+            // Everything the snapshot covers is already committed here.
+            receivingSnapshot = null;
+            send(new InstallSnapshotResponse(term, id, install.from(), install.snapshotIndex(), 0, true));
+            return;
+        }
+        SnapshotMetadata metadata = new SnapshotMetadata(install.snapshotIndex(), install.snapshotTerm(),
+                install.configuration());
+        if (receivingSnapshot == null || !receivingSnapshot.equals(metadata)) {
+            if (install.offset() != 0) {
+                send(new InstallSnapshotResponse(term, id, install.from(), install.snapshotIndex(), 0, false));
+                return;
+            }
+            receivingSnapshot = metadata;
+            receivedBytes = 0;
+        }
+        if (install.offset() != receivedBytes) {
+            send(new InstallSnapshotResponse(term, id, install.from(), install.snapshotIndex(), receivedBytes, false));
+            return;
+        }
+        snapshotChunks.add(new SnapshotChunk(metadata, install.offset(), install.data(), install.last()));
+        receivedBytes += install.data().length;
+        if (!install.last()) {
+            send(new InstallSnapshotResponse(term, id, install.from(), install.snapshotIndex(), receivedBytes, false));
+            return;
+        }
+        receivingSnapshot = null;
+        log.installSnapshot(metadata);
+        snapshot = metadata;
+        bytesSinceSnapshot = 0;
+        refreshConfiguration();
+        send(new InstallSnapshotResponse(term, id, install.from(), install.snapshotIndex(), receivedBytes, true));
     }
 
     private void acceptReadIndexResponse(ReadIndexResponse response) {
@@ -572,12 +798,17 @@ public final class RaftNode {
         for (Progress follower : progress.values()) {
             follower.tick();
             if (follower.isStalled(config.electionTicksMin() / 2)) {
-                // Entries went unacknowledged for half an election timeout: probe where the follower stands.
-                follower.becomeProbe();
-                sendAppend(follower, true);
+                // What went out was not acknowledged for half an election timeout: it was probably lost.
+                if (follower.state() == Progress.State.SNAPSHOT) {
+                    follower.retryChunk();
+                    requestChunk(follower);
+                } else {
+                    follower.becomeProbe();
+                    sendAppend(follower, true);
+                }
             }
         }
-        if (config.checkQuorum() && !voters.isQuorum(voter -> voter == id
+        if (config.checkQuorum() && !configuration.isQuorum(voter -> voter == id
                 || progress.get(voter).ticksSinceResponse() < config.electionTicksMin())) {
             // §9.6: a majority has not answered for an election timeout; some other node may be leading.
             becomeFollower(term, NONE);
@@ -590,6 +821,10 @@ public final class RaftNode {
             heartbeatElapsed = 0;
             heartbeatBroadcastPending = true;
         }
+        if (!configuration.promotions().isEmpty()) {
+            // A learner may finish catching up with nothing new being proposed: look again every tick.
+            advanceMembership();
+        }
     }
 
     private void stepLeader(Message message) {
@@ -597,11 +832,14 @@ public final class RaftNode {
             handleAppendEntriesResponse(response);
         } else if (message instanceof HeartbeatResponse response) {
             handleHeartbeatResponse(response);
+        } else if (message instanceof InstallSnapshotResponse response) {
+            handleInstallSnapshotResponse(response);
         } else if (message instanceof ReadIndexRequest request) {
             leaderRead(request.context(), request.from());
         } else {
-            Checks.check(!(message instanceof AppendEntries || message instanceof Heartbeat),
-                    "two leaders in term %d: %d and %d", term, id, message.from());
+            Checks.check(!(message instanceof AppendEntries || message instanceof Heartbeat
+                    || message instanceof InstallSnapshot), "two leaders in term %d: %d and %d", term, id,
+                    message.from());
         }
     }
 
@@ -613,7 +851,7 @@ public final class RaftNode {
         follower.onResponse();
         if (!response.success()) {
             long hint = response.conflictIndex();
-            if (response.conflictTerm() > 0) {
+            if (response.conflictTerm() > 0 && hint >= log.compactedIndex()) {
                 hint = log.findConflictByTerm(response.conflictIndex(), response.conflictTerm());
             }
             if (follower.onRejected(response.index(), hint)) {
@@ -621,14 +859,20 @@ public final class RaftNode {
             }
             return;
         }
-        if (follower.onAccepted(response.index()) && maybeCommit()) {
-            appendBroadcastPending = true;
+        if (follower.onAccepted(response.index())) {
+            maybeCommit();
+        }
+        if (role != Role.LEADER) {
+            return;
         }
         while (sendAppend(follower, false)) {
             // Fill the follower's inflight window.
         }
         if (response.from() == leadTransferee && follower.matchIndex() == log.lastIndex()) {
             send(new TimeoutNow(term, id, leadTransferee));
+        }
+        if (configuration.promotions().containsKey(response.from())) {
+            advanceMembership();
         }
     }
 
@@ -646,15 +890,39 @@ public final class RaftNode {
         confirmReads();
     }
 
+    private void handleInstallSnapshotResponse(InstallSnapshotResponse response) {
+        Progress follower = progress.get(response.from());
+        if (follower == null) {
+            return;
+        }
+        follower.onResponse();
+        if (follower.state() != Progress.State.SNAPSHOT || follower.snapshot().index() != response.snapshotIndex()) {
+            return;
+        }
+        if (response.installed()) {
+            follower.onSnapshotInstalled(response.snapshotIndex());
+            sendAppend(follower, true);
+        } else {
+            follower.onChunkAcknowledged(response.nextOffset());
+            requestChunk(follower);
+        }
+    }
+
     /**
      * Sends the follower the entries from its nextIndex, unless its window is full or, when sendIfEmpty is
-     * false, there is nothing to send. Returns whether a message went out.
+     * false, there is nothing to send. A follower that needs entries already compacted gets the snapshot
+     * instead. Returns whether an AppendEntries went out.
      */
     private boolean sendAppend(Progress follower, boolean sendIfEmpty) {
         if (follower.isPaused()) {
             return false;
         }
         long prevIndex = follower.nextIndex() - 1;
+        if (prevIndex < log.compactedIndex()) {
+            follower.becomeSnapshot(snapshot);
+            requestChunk(follower);
+            return false;
+        }
         List<Entry> entries = log.slice(follower.nextIndex(), config.maxEntriesPerMessage(),
                 config.maxBytesPerMessage());
         if (entries.isEmpty() && !sendIfEmpty) {
@@ -663,6 +931,14 @@ public final class RaftNode {
         send(new AppendEntries(term, id, follower.id(), prevIndex, log.term(prevIndex), entries, log.commitIndex()));
         follower.onSent(prevIndex + entries.size(), entries.isEmpty());
         return true;
+    }
+
+    /** Asks the runtime for the next chunk of the snapshot this follower is being sent. */
+    private void requestChunk(Progress follower) {
+        Checks.check(follower.wantsChunk(), "a chunk for follower %d asked while one is outstanding", follower.id());
+        snapshotReads.add(new SnapshotRead(follower.id(), follower.snapshot().index(), follower.snapshotOffset(),
+                config.snapshotChunkBytes()));
+        follower.onChunkOutstanding();
     }
 
     private void broadcastHeartbeat() {
@@ -676,15 +952,17 @@ public final class RaftNode {
     }
 
     /**
-     * Commits the highest index a majority holds durably, if it belongs to this term (§3.6.2). The leader
-     * counts itself only for what its own storage reported durable (§10.2.1). Returns whether commit moved.
+     * Commits the highest index a majority holds durably, if it belongs to this term (§3.6.2); while joint,
+     * a majority of each configuration (§4.3). The leader counts itself only for what its own storage reported
+     * durable (§10.2.1), and only if it is a voter. A new commit index goes out with the next Ready.
      */
-    private boolean maybeCommit() {
-        long quorumIndex = voters.committedIndex(voter -> voter == id ? log.stableIndex()
+    private void maybeCommit() {
+        long quorumIndex = configuration.committedIndex(voter -> voter == id ? log.stableIndex()
                 : progress.get(voter).matchIndex());
         if (quorumIndex <= log.commitIndex() || log.term(quorumIndex) != term) {
-            return false;
+            return;
         }
+        appendBroadcastPending = true;
         boolean firstInTerm = log.term(log.commitIndex()) != term;
         log.commitTo(quorumIndex);
         if (firstInTerm) {
@@ -692,8 +970,93 @@ public final class RaftNode {
                 leaderRead(read.context(), read.requester());
             }
         }
-        return true;
+        advanceMembership();
     }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Membership
+
+    /** Whether a configuration entry is not yet committed, or the configuration is still joint. */
+    private boolean changeInFlight() {
+        return log.configurationIndex() > log.commitIndex() || configuration.isJoint();
+    }
+
+    private long proposeConfiguration(Configuration next) {
+        long index = log.lastIndex() + 1;
+        log.appendAsLeader(Entry.configuration(index, term, next));
+        refreshConfiguration();
+        appendBroadcastPending = true;
+        return index;
+    }
+
+    /**
+     * The steps of a change that follow by themselves, once the previous one is committed: leave a joint
+     * configuration; step down if this leader is no longer a voter (§4.2.2); promote a learner that caught up.
+     */
+    private void advanceMembership() {
+        if (role != Role.LEADER || log.configurationIndex() > log.commitIndex()
+                || log.term(log.commitIndex()) != term) {
+            return;
+        }
+        if (configuration.isJoint()) {
+            proposeConfiguration(configuration.leaveJoint());
+            return;
+        }
+        if (!configuration.isVoter(id)) {
+            handOverAfterRemoval();
+            return;
+        }
+        for (var promotion : configuration.promotions().entrySet()) {
+            Progress learner = progress.get(promotion.getKey());
+            if (learner != null && learner.caughtUp(log.lastIndex(), leaderTicks, config.electionTicksMin())) {
+                TreeSet<Long> nextVoters = new TreeSet<>(configuration.voters());
+                nextVoters.add(promotion.getKey());
+                nextVoters.remove(promotion.getValue());
+                proposeConfiguration(configuration.enterJoint(nextVoters));
+                return;
+            }
+        }
+    }
+
+    /** A leader the committed configuration left out tells the most caught-up voter to campaign, and steps down. */
+    private void handOverAfterRemoval() {
+        Progress best = null;
+        for (long voter : configuration.voters()) {
+            Progress candidate = progress.get(voter);
+            if (candidate != null && (best == null || candidate.matchIndex() > best.matchIndex())) {
+                best = candidate;
+            }
+        }
+        if (best != null && best.matchIndex() == log.lastIndex()) {
+            send(new TimeoutNow(term, id, best.id()));
+        }
+        becomeFollower(term, NONE);
+    }
+
+    /** Acts on a change of the latest configuration in the log: a leader tracks every member and only them. */
+    private void refreshConfiguration() {
+        Configuration latest = log.configuration();
+        if (latest == configuration) {
+            return;
+        }
+        configuration = latest;
+        if (role != Role.LEADER) {
+            return;
+        }
+        SortedSet<Long> members = configuration.members();
+        progress.keySet().retainAll(members);
+        for (long member : members) {
+            if (member != id && !progress.containsKey(member)) {
+                progress.put(member, new Progress(member, log.lastIndex() + 1, config.maxInflightMessages()));
+            }
+        }
+        if (leadTransferee != NONE && !configuration.voters().contains(leadTransferee)) {
+            leadTransferee = NONE;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Reads
 
     private void leaderRead(long context, long requester) {
         if (log.term(log.commitIndex()) != term) {
@@ -702,7 +1065,7 @@ public final class RaftNode {
             return;
         }
         long readIndex = log.commitIndex();
-        if (voters.size() == 1 || leaseValid()) {
+        if (configuration.isQuorum(voter -> voter == id) || leaseValid()) {
             answerRead(context, requester, readIndex, true);
             return;
         }
@@ -717,7 +1080,7 @@ public final class RaftNode {
 
     /** Answers every read whose heartbeat round a majority has echoed. */
     private void confirmReads() {
-        long quorumRound = voters.committedIndex(voter -> voter == id ? round
+        long quorumRound = configuration.committedIndex(voter -> voter == id ? round
                 : progress.get(voter).acknowledgedRound());
         for (ReadIndexQueue.PendingRead read : reads.takeConfirmed(quorumRound)) {
             answerRead(read.context(), read.requester(), read.readIndex(), true);
@@ -747,7 +1110,8 @@ public final class RaftNode {
      */
     private void send(Message message) {
         boolean afterPersist;
-        if (message instanceof AppendEntriesResponse || message instanceof RequestVoteResponse) {
+        if (message instanceof AppendEntriesResponse || message instanceof RequestVoteResponse
+                || message instanceof InstallSnapshotResponse) {
             afterPersist = true;
         } else if (message instanceof RequestVote request) {
             afterPersist = !request.preVote();
@@ -757,59 +1121,9 @@ public final class RaftNode {
         (afterPersist ? messagesAfterPersist : messages).add(message);
     }
 
-    /** Pending reads of a leader: waiting for a commit in its term, or for a heartbeat round to be echoed. */
-    private static final class ReadIndexQueue {
-        record PendingRead(long context, long requester, long readIndex, long round) {
-        }
-
-        private final ArrayDeque<PendingRead> awaitingCommit = new ArrayDeque<>();
-        private final ArrayDeque<PendingRead> awaitingRound = new ArrayDeque<>();
-        /** (round, leader tick it was sent at), for rounds not yet echoed by a majority; lease mode only. */
-        private final ArrayDeque<long[]> roundTicks = new ArrayDeque<>();
-        private long leaseStartTick = Long.MIN_VALUE / 2;
-
-        void awaitCommit(long context, long requester) {
-            awaitingCommit.add(new PendingRead(context, requester, 0, 0));
-        }
-
-        void awaitRound(long context, long requester, long readIndex, long round) {
-            awaitingRound.add(new PendingRead(context, requester, readIndex, round));
-        }
-
-        List<PendingRead> takeAwaitingCommit() {
-            List<PendingRead> result = new ArrayList<>(awaitingCommit);
-            awaitingCommit.clear();
-            return result;
-        }
-
-        void recordRound(long round, long tick) {
-            roundTicks.add(new long[] {round, tick});
-        }
-
-        long leaseStartTick() {
-            return leaseStartTick;
-        }
-
-        /** Reads whose round is at most the round a majority echoed; also moves the lease forward. */
-        List<PendingRead> takeConfirmed(long quorumRound) {
-            while (!roundTicks.isEmpty() && roundTicks.peek()[0] <= quorumRound) {
-                leaseStartTick = Math.max(leaseStartTick, roundTicks.poll()[1]);
-            }
-            List<PendingRead> result = new ArrayList<>();
-            while (!awaitingRound.isEmpty() && awaitingRound.peek().round() <= quorumRound) {
-                result.add(awaitingRound.poll());
-            }
-            return result;
-        }
-
-        List<PendingRead> takeAll() {
-            List<PendingRead> result = new ArrayList<>(awaitingCommit);
-            result.addAll(awaitingRound);
-            awaitingCommit.clear();
-            awaitingRound.clear();
-            roundTicks.clear();
-            leaseStartTick = Long.MIN_VALUE / 2;
-            return result;
+    private static void requireArgument(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
         }
     }
 }

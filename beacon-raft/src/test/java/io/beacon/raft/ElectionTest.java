@@ -10,6 +10,13 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static io.beacon.raft.Nodes.persist;
+import static io.beacon.raft.Nodes.tickUntil;
+import static io.beacon.raft.TestCluster.BOOTSTRAP_INDEX;
+import static io.beacon.raft.TestCluster.BOOTSTRAP_TERM;
+import static io.beacon.raft.TestCluster.FIRST_NOOP;
+import static io.beacon.raft.TestCluster.FIRST_PROPOSAL;
+import static io.beacon.raft.TestCluster.FIRST_TERM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -23,13 +30,15 @@ class ElectionTest {
         cluster.elect(1);
 
         assertThat(cluster.deliveredOf(RequestVote.class)).extracting(RequestVote::term, RequestVote::preVote)
-                .containsExactly(tuple(1L, true), tuple(1L, true), tuple(1L, false), tuple(1L, false));
+                .containsExactly(tuple(FIRST_TERM, true), tuple(FIRST_TERM, true), tuple(FIRST_TERM, false),
+                        tuple(FIRST_TERM, false));
         assertThat(cluster.deliveredOf(RequestVote.class)).noneMatch(RequestVote::leadershipTransfer);
+        // Every node bootstrapped into term 1, so the first election is for the next term.
         assertThat(cluster.node(1).role()).isEqualTo(Role.LEADER);
-        assertThat(cluster.node(1).term()).isEqualTo(1);
+        assertThat(cluster.node(1).term()).isEqualTo(FIRST_TERM);
         for (long id = 2; id <= 3; id++) {
             assertThat(cluster.node(id).role()).isEqualTo(Role.FOLLOWER);
-            assertThat(cluster.node(id).term()).isEqualTo(1);
+            assertThat(cluster.node(id).term()).isEqualTo(FIRST_TERM);
             assertThat(cluster.node(id).leaderId()).isEqualTo(1);
             assertThat(cluster.node(id).votedFor()).isEqualTo(1);
         }
@@ -40,12 +49,7 @@ class ElectionTest {
         java.util.TreeSet<Integer> timeouts = new java.util.TreeSet<>();
         for (long seed = 1; seed <= 200; seed++) {
             RaftNode node = RaftNode.fresh(RaftConfig.defaults(1, List.of(1L, 2L, 3L)).withRandomSeed(seed));
-            int ticks = 0;
-            while (node.role() == Role.FOLLOWER) {
-                node.tick();
-                ticks++;
-            }
-            timeouts.add(ticks);
+            timeouts.add(tickUntil(node, () -> node.role() != Role.FOLLOWER));
         }
         assertThat(timeouts.first()).isGreaterThanOrEqualTo(RaftConfig.DEFAULT_ELECTION_TICKS_MIN);
         assertThat(timeouts.last()).isLessThan(RaftConfig.DEFAULT_ELECTION_TICKS_MAX);
@@ -55,21 +59,21 @@ class ElectionTest {
     @Test
     void section3_4_aVoterGrantsOneVotePerTerm() {
         RaftNode voter = RaftNode.fresh(RaftConfig.defaults(1, List.of(1L, 2L, 3L)).withPreVote(false));
-        voter.step(new RequestVote(1, 2, 1, 0, 0, false, false));
-        voter.step(new RequestVote(1, 3, 1, 0, 0, false, false));
+        voter.step(new RequestVote(FIRST_TERM, 2, 1, BOOTSTRAP_INDEX, BOOTSTRAP_TERM, false, false));
+        voter.step(new RequestVote(FIRST_TERM, 3, 1, BOOTSTRAP_INDEX, BOOTSTRAP_TERM, false, false));
         Ready ready = voter.ready();
 
         assertThat(ready.messagesAfterPersist()).containsExactly(
-                new RequestVoteResponse(1, 1, 2, false, true),
-                new RequestVoteResponse(1, 1, 3, false, false));
-        assertThat(ready.hardState()).isEqualTo(new HardState(1, 2));
+                new RequestVoteResponse(FIRST_TERM, 1, 2, false, true),
+                new RequestVoteResponse(FIRST_TERM, 1, 3, false, false));
+        assertThat(ready.hardState()).isEqualTo(new HardState(FIRST_TERM, 2));
     }
 
     @Test
     void section3_4_aRepeatedRequestFromTheSameCandidateIsGrantedAgain() {
         RaftNode voter = RaftNode.fresh(RaftConfig.defaults(1, List.of(1L, 2L, 3L)));
-        voter.step(new RequestVote(1, 2, 1, 0, 0, false, false));
-        voter.step(new RequestVote(1, 2, 1, 0, 0, false, false));
+        voter.step(new RequestVote(FIRST_TERM, 2, 1, BOOTSTRAP_INDEX, BOOTSTRAP_TERM, false, false));
+        voter.step(new RequestVote(FIRST_TERM, 2, 1, BOOTSTRAP_INDEX, BOOTSTRAP_TERM, false, false));
 
         assertThat(voter.ready().messagesAfterPersist()).extracting(m -> ((RequestVoteResponse) m).granted())
                 .containsExactly(true, true);
@@ -81,16 +85,16 @@ class ElectionTest {
         cluster.elect(1);
         cluster.node(1).propose(new byte[] {1});
         cluster.stabilize();
-        // Node 3 has the entry, node 2 pretends to have nothing.
+        // Node 3 has the entry, node 2 pretends to have only the leader's no-op.
         RaftNode voter = cluster.node(3);
         long term = voter.term() + 1;
-        voter.step(new RequestVote(term, 2, 3, 1, 1, false, true));
+        voter.step(new RequestVote(term, 2, 3, FIRST_NOOP, FIRST_TERM, false, true));
         Message answer = voter.ready().messagesAfterPersist().get(0);
         assertThat(answer).isEqualTo(new RequestVoteResponse(term, 3, 2, false, false));
 
         // A longer log of the same last term is up to date; so is any log with a higher last term.
         RaftNode other = cluster.node(2);
-        other.step(new RequestVote(term, 1, 2, 5, 1, false, true));
+        other.step(new RequestVote(term, 1, 2, FIRST_PROPOSAL + 2, FIRST_TERM, false, true));
         assertThat(((RequestVoteResponse) other.ready().messagesAfterPersist().get(0)).granted()).isTrue();
     }
 
@@ -104,11 +108,11 @@ class ElectionTest {
             cluster.isolate(3);
             cluster.node(1).propose(new byte[] {7});
             cluster.stabilize();
-            assertThat(cluster.node(1).commitIndex()).isEqualTo(2);
+            assertThat(cluster.node(1).commitIndex()).isEqualTo(FIRST_PROPOSAL);
             cluster.heal();
             cluster.isolate(1);
             cluster.delivered.clear();
-            // Node 3 missed index 2; only node 2 has it, so only node 2 can win, whoever times out first.
+            // Node 3 missed the proposal; only node 2 has it, so only node 2 can win, whoever times out first.
             assertThat(cluster.awaitLeaderOtherThan(1)).isEqualTo(2);
             if (cluster.deliveredOf(RequestVoteResponse.class).stream()
                     .anyMatch(r -> r.from() == 2 && r.to() == 3 && !r.granted())) {
@@ -121,11 +125,9 @@ class ElectionTest {
     @Test
     void section3_8_votesAndNewTermsLeaveOnlyAfterTheyArePersisted() {
         RaftNode candidate = RaftNode.fresh(RaftConfig.defaults(1, List.of(1L, 2L, 3L)).withPreVote(false));
-        while (candidate.role() != Role.CANDIDATE) {
-            candidate.tick();
-        }
+        tickUntil(candidate, () -> candidate.role() == Role.CANDIDATE);
         Ready ready = candidate.ready();
-        assertThat(ready.hardState()).isEqualTo(new HardState(1, 1));
+        assertThat(ready.hardState()).isEqualTo(new HardState(FIRST_TERM, 1));
         assertThat(ready.messages()).isEmpty();
         assertThat(ready.messagesAfterPersist()).hasSize(2).allMatch(m -> m instanceof RequestVote);
 
@@ -144,14 +146,14 @@ class ElectionTest {
     @Test
     void section3_8_aRestartedNodeRemembersItsTermAndVote() {
         TestCluster cluster = new TestCluster(3, config -> config.withPreVote(false));
-        cluster.node(2).step(new RequestVote(5, 3, 2, 0, 0, false, false));
+        cluster.node(2).step(new RequestVote(5, 3, 2, BOOTSTRAP_INDEX, BOOTSTRAP_TERM, false, false));
         cluster.stabilize();
         cluster.restart(2);
         RaftNode restarted = cluster.node(2);
         assertThat(restarted.term()).isEqualTo(5);
         assertThat(restarted.votedFor()).isEqualTo(3);
 
-        restarted.step(new RequestVote(5, 1, 2, 0, 0, false, false));
+        restarted.step(new RequestVote(5, 1, 2, BOOTSTRAP_INDEX, BOOTSTRAP_TERM, false, false));
         assertThat(restarted.ready().messagesAfterPersist())
                 .containsExactly(new RequestVoteResponse(5, 2, 1, false, false));
     }
@@ -159,12 +161,15 @@ class ElectionTest {
     @Test
     void section3_8_aVoteWhosePersistenceWasLostWasNeverSent() {
         TestCluster cluster = new TestCluster(3, config -> config.withPreVote(false));
+        cluster.stabilize();
         cluster.disks.get(2L).held = true;
-        cluster.node(2).step(new RequestVote(5, 3, 2, 0, 0, false, false));
+        cluster.node(2).step(new RequestVote(5, 3, 2, BOOTSTRAP_INDEX, BOOTSTRAP_TERM, false, false));
         cluster.processReadys();
         assertThat(cluster.network).isEmpty();
         cluster.restart(2);
-        assertThat(cluster.node(2).term()).isZero();
+        // Back to what was durable: the bootstrap's term, no vote.
+        assertThat(cluster.node(2).term()).isEqualTo(BOOTSTRAP_TERM);
+        assertThat(cluster.node(2).votedFor()).isEqualTo(RaftNode.NONE);
     }
 
     @Test
@@ -178,13 +183,13 @@ class ElectionTest {
             cluster.node(2).tick();
             cluster.stabilize();
         }
-        assertThat(cluster.node(3).term()).isEqualTo(1);
+        assertThat(cluster.node(3).term()).isEqualTo(FIRST_TERM);
         assertThat(cluster.node(3).role()).isEqualTo(Role.PRE_CANDIDATE);
 
         cluster.heal();
         cluster.tickAll(30);
         assertThat(cluster.node(1).role()).isEqualTo(Role.LEADER);
-        assertThat(cluster.node(1).term()).isEqualTo(1);
+        assertThat(cluster.node(1).term()).isEqualTo(FIRST_TERM);
         assertThat(cluster.node(3).leaderId()).isEqualTo(1);
     }
 
@@ -195,10 +200,10 @@ class ElectionTest {
         cluster.isolate(3);
         cluster.tick(3, 50);
         cluster.stabilize();
-        assertThat(cluster.node(3).term()).isGreaterThan(1);
+        assertThat(cluster.node(3).term()).isGreaterThan(FIRST_TERM);
         cluster.heal();
         cluster.tickAll(RaftConfig.DEFAULT_ELECTION_TICKS_MAX);
-        assertThat(cluster.node(1).term()).isGreaterThan(1);
+        assertThat(cluster.node(1).term()).isGreaterThan(FIRST_TERM);
     }
 
     @Test
@@ -207,7 +212,7 @@ class ElectionTest {
         cluster.elect(1);
         cluster.isolate(1);
         int ticks = 0;
-        while (cluster.node(1).role() == Role.LEADER) {
+        while (cluster.node(1).role() == Role.LEADER && ticks < 1000) {
             cluster.node(1).tick();
             cluster.stabilize();
             ticks++;
@@ -225,7 +230,7 @@ class ElectionTest {
         cluster.isolate(5);
         cluster.tickAll(100);
         assertThat(cluster.node(1).role()).isEqualTo(Role.LEADER);
-        assertThat(cluster.node(1).term()).isEqualTo(1);
+        assertThat(cluster.node(1).term()).isEqualTo(FIRST_TERM);
     }
 
     @Test
@@ -234,7 +239,7 @@ class ElectionTest {
         cluster.elect(1);
         RaftNode follower = cluster.node(2);
         follower.step(new RequestVote(9, 3, 2, 100, 9, false, false));
-        assertThat(follower.term()).isEqualTo(1);
+        assertThat(follower.term()).isEqualTo(FIRST_TERM);
         assertThat(follower.hasReady()).isFalse();
 
         // Once the leader has been silent for an election timeout, the request is heard.
@@ -268,7 +273,7 @@ class ElectionTest {
         TestCluster cluster = new TestCluster(3);
         cluster.elect(1);
         cluster.isolate(1);
-        // Node 1 does not tick, so check-quorum does not catch it: it still believes it leads term 1.
+        // Node 1 does not tick, so check-quorum does not catch it: it still believes it leads its term.
         for (int i = 0; i < 100 && cluster.leaderId() == 1; i++) {
             cluster.tick(2, 1);
             cluster.tick(3, 1);
@@ -283,16 +288,18 @@ class ElectionTest {
         cluster.stabilize();
         assertThat(cluster.node(1).role()).isEqualTo(Role.FOLLOWER);
         assertThat(cluster.node(1).term()).isEqualTo(cluster.node(newLeader).term());
-        assertThat(cluster.deliveredOf(HeartbeatResponse.class)).anyMatch(r -> r.to() == 1 && r.term() == 2);
+        assertThat(cluster.deliveredOf(HeartbeatResponse.class))
+                .anyMatch(r -> r.to() == 1 && r.term() == FIRST_TERM + 1);
     }
 
     @Test
     void aGrantedPreVoteDoesNotRaiseTheVotersTerm() {
         RaftNode voter = RaftNode.fresh(RaftConfig.defaults(1, List.of(1L, 2L, 3L)));
-        voter.step(new RequestVote(3, 2, 1, 0, 0, true, false));
+        persist(voter);
+        voter.step(new RequestVote(3, 2, 1, BOOTSTRAP_INDEX, BOOTSTRAP_TERM, true, false));
         Ready ready = voter.ready();
         assertThat(ready.messagesAfterPersist()).containsExactly(new RequestVoteResponse(3, 1, 2, true, true));
-        assertThat(voter.term()).isZero();
+        assertThat(voter.term()).isEqualTo(BOOTSTRAP_TERM);
         assertThat(voter.votedFor()).isEqualTo(RaftNode.NONE);
         assertThat(ready.hardState()).isNull();
     }
@@ -316,5 +323,32 @@ class ElectionTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> node.step(new Heartbeat(1, RaftNode.NONE, 1, 0, 0)))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void section4_2_3_withoutCheckQuorumAFollowerHearsAHigherTermVoteAtOnceEvenFromItsLeadersTerm() {
+        RaftNode follower = RaftNode.fresh(RaftConfig.defaults(2, List.of(1L, 2L, 3L)).withCheckQuorum(false)
+                .withPreVote(false));
+        follower.step(new Heartbeat(FIRST_TERM, 1, 2, 0, 1));
+        follower.advance(follower.ready());
+        assertThat(follower.leaderId()).isEqualTo(1);
+        follower.step(new RequestVote(FIRST_TERM + 1, 3, 2, BOOTSTRAP_INDEX, BOOTSTRAP_TERM, false, false));
+        assertThat(follower.term()).isEqualTo(FIRST_TERM + 1);
+        assertThat(follower.votedFor()).isEqualTo(3);
+        assertThat(follower.ready().messagesAfterPersist())
+                .containsExactly(new RequestVoteResponse(FIRST_TERM + 1, 2, 3, false, true));
+    }
+
+    @Test
+    void section4_2_3_aFollowerThatKnowsNoLeaderHearsAHigherTermVoteAtOnce() {
+        RaftNode follower = RaftNode.fresh(RaftConfig.defaults(2, List.of(1L, 2L, 3L)).withPreVote(false));
+        follower.step(new RequestVote(FIRST_TERM, 3, 2, BOOTSTRAP_INDEX, BOOTSTRAP_TERM, false, false));
+        follower.advance(follower.ready());
+        assertThat(follower.votedFor()).isEqualTo(3);
+        assertThat(follower.leaderId()).isEqualTo(RaftNode.NONE);
+        // It voted a moment ago, so its election timer is fresh; yet no leader asked it to wait.
+        follower.step(new RequestVote(FIRST_TERM + 1, 1, 2, BOOTSTRAP_INDEX, BOOTSTRAP_TERM, false, false));
+        assertThat(follower.term()).isEqualTo(FIRST_TERM + 1);
+        assertThat(follower.votedFor()).isEqualTo(1);
     }
 }

@@ -15,6 +15,8 @@ import static io.beacon.raft.Nodes.echo;
 import static io.beacon.raft.Nodes.only;
 import static io.beacon.raft.Nodes.persist;
 import static io.beacon.raft.Nodes.sent;
+import static io.beacon.raft.Nodes.tickUntil;
+import static io.beacon.raft.TestCluster.FIRST_NOOP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Linearizable reads on a leader driven by hand: ReadIndex rounds (§6.4) and leases (§6.4.1). */
@@ -54,7 +56,7 @@ class LeaderReadTest {
         echo(node, 3, 1);
         assertThat(answered(node)).isEmpty();
         echo(node, 2, 2);
-        assertThat(answered(node)).containsExactly(ReadState.granted(7, 1));
+        assertThat(answered(node)).containsExactly(ReadState.granted(7, FIRST_NOOP));
     }
 
     @Test
@@ -66,7 +68,7 @@ class LeaderReadTest {
         echo(node, 2, 1);
         assertThat(answered(node)).isEmpty();
         echo(node, 3, 1);
-        assertThat(answered(node)).containsExactly(ReadState.granted(7, 1));
+        assertThat(answered(node)).containsExactly(ReadState.granted(7, FIRST_NOOP));
     }
 
     @Test
@@ -75,7 +77,7 @@ class LeaderReadTest {
         node.readIndex(1);
         assertThat(answered(node)).isEmpty();
         echo(node, 2, 1);
-        assertThat(answered(node)).containsExactly(ReadState.granted(1, 1));
+        assertThat(answered(node)).containsExactly(ReadState.granted(1, FIRST_NOOP));
     }
 
     @Test
@@ -85,13 +87,13 @@ class LeaderReadTest {
         assertThat(tick(node)).as("round 1 leaves at leader tick 2").isEqualTo(1);
         echo(node, 2, 1);
         node.readIndex(1);
-        assertThat(answered(node)).containsExactly(ReadState.granted(1, 1));
+        assertThat(answered(node)).containsExactly(ReadState.granted(1, FIRST_NOOP));
         // Nobody echoes the later rounds.
         for (int leaderTick = 3; leaderTick < 2 + LEASE; leaderTick++) {
             tick(node);
         }
         node.readIndex(2);
-        assertThat(answered(node)).as("last tick of the lease").containsExactly(ReadState.granted(2, 1));
+        assertThat(answered(node)).as("last tick of the lease").containsExactly(ReadState.granted(2, FIRST_NOOP));
         tick(node);
         node.readIndex(3);
         assertThat(answered(node)).as("the lease ran out").isEmpty();
@@ -122,7 +124,7 @@ class LeaderReadTest {
         tick(node);
         echo(node, 2, 1);
         node.readIndex(1);
-        assertThat(answered(node)).containsExactly(ReadState.granted(1, 1));
+        assertThat(answered(node)).containsExactly(ReadState.granted(1, FIRST_NOOP));
         node.transferLeadership(2);
         assertThat(only(sent(node), TimeoutNow.class)).hasSize(1);
         node.readIndex(2);
@@ -132,22 +134,23 @@ class LeaderReadTest {
     @Test
     void section6_4_1_aLeaseFromAnEarlierTermDoesNotCarryOver() {
         RaftNode node = leaseLeader();
-        // Term 1: rounds sent at leader ticks 2, 4, 6 and 8, none echoed.
+        // Its first term: rounds sent at leader ticks 2, 4, 6 and 8, none echoed.
         for (int i = 0; i < 8; i++) {
             tick(node);
         }
-        node.step(AppendEntriesResponse.accepted(2, 2, 1, 0));
+        node.step(AppendEntriesResponse.accepted(node.term() + 1, 2, 1, 0));
         assertThat(node.role()).isEqualTo(Role.FOLLOWER);
         persist(node);
-        while (node.role() != Role.CANDIDATE) {
-            node.tick();
-        }
+        tickUntil(node, () -> node.role() == Role.CANDIDATE);
         persist(node);
         node.step(new RequestVoteResponse(node.term(), 2, 1, false, true));
         assertThat(node.role()).isEqualTo(Role.LEADER);
         persist(node);
-        accept(node, 2, 2);
-        accept(node, 3, 2);
+        long noop = node.lastIndex();
+        assertThat(noop).isEqualTo(FIRST_NOOP + 1);
+        accept(node, 2, noop);
+        accept(node, 3, noop);
+        assertThat(node.commitIndex()).isEqualTo(noop);
         persist(node);
         tick(node);
         long round = tick(node);
@@ -168,7 +171,7 @@ class LeaderReadTest {
         RaftNode node = Nodes.leader(3);
         node.readIndex(5);
         assertThat(answered(node)).isEmpty();
-        accept(node, 2, 1);
+        accept(node, 2, FIRST_NOOP);
         List<ReadState> states = new ArrayList<>(answered(node));
         // The commit of the no-op lets the read ask for a round; the echo answers it.
         echo(node, 2, 1);
@@ -176,14 +179,14 @@ class LeaderReadTest {
         node.step(new io.beacon.raft.message.HeartbeatResponse(3, 3, 1, 0));
         states.addAll(answered(node));
         assertThat(node.role()).isEqualTo(Role.FOLLOWER);
-        assertThat(states).containsExactly(ReadState.granted(5, 1));
+        assertThat(states).containsExactly(ReadState.granted(5, FIRST_NOOP));
     }
 
     @Test
     void section6_4_readsPendingWhenLeadershipIsLostAreRejectedExactlyOnce() {
         RaftNode node = Nodes.leader(3);
         node.readIndex(5);
-        accept(node, 2, 1);
+        accept(node, 2, FIRST_NOOP);
         persist(node);
         node.readIndex(6);
         List<ReadState> states = new ArrayList<>(answered(node));

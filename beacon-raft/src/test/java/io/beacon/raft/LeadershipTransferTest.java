@@ -4,6 +4,7 @@ import io.beacon.raft.message.AppendEntries;
 import io.beacon.raft.message.TimeoutNow;
 import org.junit.jupiter.api.Test;
 
+import static io.beacon.raft.TestCluster.FIRST_TERM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,13 +19,14 @@ class LeadershipTransferTest {
         cluster.node(1).transferLeadership(2);
         cluster.stabilize();
         assertThat(cluster.node(2).role()).isEqualTo(Role.LEADER);
-        assertThat(cluster.node(2).term()).isEqualTo(2);
+        assertThat(cluster.node(2).term()).isEqualTo(FIRST_TERM + 1);
         assertThat(cluster.node(1).role()).isEqualTo(Role.FOLLOWER);
         assertThat(cluster.node(1).leaderId()).isEqualTo(2);
         assertThat(cluster.deliveredOf(TimeoutNow.class)).hasSize(1);
         // The target campaigns at once, without a pre-vote, flagging its requests as part of a transfer.
         assertThat(cluster.deliveredOf(io.beacon.raft.message.RequestVote.class)).isNotEmpty()
-                .allMatch(request -> request.leadershipTransfer() && !request.preVote() && request.term() == 2);
+                .allMatch(request -> request.leadershipTransfer() && !request.preVote()
+                        && request.term() == FIRST_TERM + 1);
     }
 
     @Test
@@ -84,7 +86,7 @@ class LeadershipTransferTest {
         cluster.stabilize();
         assertThat(cluster.node(4).role()).isEqualTo(Role.LEADER);
         for (long id = 1; id <= 5; id++) {
-            assertThat(cluster.node(id).term()).isEqualTo(2);
+            assertThat(cluster.node(id).term()).isEqualTo(FIRST_TERM + 1);
         }
     }
 }

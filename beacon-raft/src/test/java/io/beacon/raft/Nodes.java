@@ -8,7 +8,10 @@ import io.beacon.raft.message.RequestVoteResponse;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
+
+import static io.beacon.raft.TestCluster.FIRST_NOOP;
 
 /**
  * Helpers for tests that drive one {@link RaftNode} by hand: the test plays every other node, so it controls
@@ -24,6 +27,17 @@ final class Nodes {
             voters.add(id);
         }
         return voters;
+    }
+
+    /** Ticks the node until the condition holds; fails rather than spin if it does not within 1000 ticks. */
+    static int tickUntil(RaftNode node, BooleanSupplier condition) {
+        for (int ticks = 0; ticks <= 1000; ticks++) {
+            if (condition.getAsBoolean()) {
+                return ticks;
+            }
+            node.tick();
+        }
+        throw new AssertionError("condition not reached within 1000 ticks: " + node.status());
     }
 
     /** Takes the node's Ready and acknowledges it as durable at once; returns it. */
@@ -55,24 +69,29 @@ final class Nodes {
         return result;
     }
 
-    /** Node 1 ticked into a candidate of term 1 (no pre-vote), its vote requests already durable and sent. */
+    /**
+     * Node 1 bootstrapped and ticked into a candidate of {@link TestCluster#FIRST_TERM} (no pre-vote), its vote
+     * requests already durable and sent.
+     */
     static RaftNode candidate(int size, UnaryOperator<RaftConfig> configure) {
         RaftNode node = RaftNode.fresh(configure.apply(RaftConfig.defaults(1, voters(size)).withPreVote(false)));
-        while (node.role() != Role.CANDIDATE) {
-            node.tick();
-        }
+        tickUntil(node, () -> node.role() == Role.CANDIDATE);
         persist(node);
         return node;
     }
 
     /**
-     * Node 1 elected leader of term 1 by votes from nodes 2.. up to a quorum. Its no-op (index 1) is durable and
-     * the probes carrying it were sent; nobody has answered them yet.
+     * Node 1 elected leader of {@link TestCluster#FIRST_TERM} by votes from nodes 2.. up to a quorum. Its no-op
+     * ({@link TestCluster#FIRST_NOOP}, after the bootstrap entry) is durable and the probes carrying it were sent;
+     * nobody has answered them yet.
      */
     static RaftNode leader(int size, UnaryOperator<RaftConfig> configure) {
         RaftNode node = candidate(size, configure);
-        for (long voter = 2; node.role() != Role.LEADER; voter++) {
+        for (long voter = 2; voter <= size && node.role() != Role.LEADER; voter++) {
             node.step(new RequestVoteResponse(node.term(), voter, 1, false, true));
+        }
+        if (node.role() != Role.LEADER) {
+            throw new AssertionError("node 1 did not win with every vote: " + node.status());
         }
         persist(node);
         return node;
@@ -90,7 +109,7 @@ final class Nodes {
     /** Every follower of a fresh {@link #leader} accepts its no-op, which commits. */
     static void acceptNoop(RaftNode leader, int size) {
         for (long voter = 2; voter <= size; voter++) {
-            accept(leader, voter, 1);
+            accept(leader, voter, FIRST_NOOP);
         }
         persist(leader);
     }

@@ -7,6 +7,9 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static io.beacon.raft.TestCluster.BOOTSTRAP_INDEX;
+import static io.beacon.raft.TestCluster.FIRST_NOOP;
+import static io.beacon.raft.TestCluster.FIRST_PROPOSAL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Linearizable reads: §6.4 (ReadIndex) and §6.4.1 (leases). */
@@ -29,7 +32,8 @@ class ReadIndexTest {
         cluster.heal();
         cluster.node(1).readIndex(78);
         cluster.stabilize();
-        assertThat(cluster.readStates.get(1L)).containsExactly(ReadState.granted(77, 2), ReadState.granted(78, 2));
+        assertThat(cluster.readStates.get(1L)).containsExactly(ReadState.granted(77, FIRST_PROPOSAL),
+                ReadState.granted(78, FIRST_PROPOSAL));
     }
 
     @Test
@@ -52,12 +56,12 @@ class ReadIndexTest {
         cluster.elect(1);
         cluster.node(1).readIndex(5);
         cluster.stabilize();
-        assertThat(cluster.node(1).commitIndex()).isZero();
+        assertThat(cluster.node(1).commitIndex()).isEqualTo(BOOTSTRAP_INDEX);
         assertThat(cluster.readStates.get(1L)).isEmpty();
         cluster.heal();
         cluster.tickAll(RaftConfig.DEFAULT_HEARTBEAT_TICKS);
-        assertThat(cluster.node(1).commitIndex()).isEqualTo(1);
-        assertThat(cluster.readStates.get(1L)).containsExactly(ReadState.granted(5, 1));
+        assertThat(cluster.node(1).commitIndex()).isEqualTo(FIRST_NOOP);
+        assertThat(cluster.readStates.get(1L)).containsExactly(ReadState.granted(5, FIRST_NOOP));
     }
 
     @Test
@@ -68,7 +72,7 @@ class ReadIndexTest {
         cluster.stabilize();
         cluster.node(3).readIndex(9);
         cluster.stabilize();
-        assertThat(cluster.readStates.get(3L)).containsExactly(ReadState.granted(9, 2));
+        assertThat(cluster.readStates.get(3L)).containsExactly(ReadState.granted(9, FIRST_PROPOSAL));
         assertThat(cluster.deliveredOf(ReadIndexRequest.class)).hasSize(1);
         assertThat(cluster.deliveredOf(ReadIndexResponse.class)).hasSize(1);
     }
@@ -97,7 +101,7 @@ class ReadIndexTest {
         cluster.elect(1);
         cluster.node(1).readIndex(4);
         cluster.stabilize();
-        assertThat(cluster.readStates.get(1L)).containsExactly(ReadState.granted(4, 1));
+        assertThat(cluster.readStates.get(1L)).containsExactly(ReadState.granted(4, FIRST_NOOP));
     }
 
     @Test
@@ -109,14 +113,14 @@ class ReadIndexTest {
         cluster.delivered.clear();
         cluster.node(1).readIndex(1);
         cluster.processReadys();
-        assertThat(cluster.readStates.get(1L)).containsExactly(ReadState.granted(1, 1));
+        assertThat(cluster.readStates.get(1L)).containsExactly(ReadState.granted(1, FIRST_NOOP));
 
         // Once the lease ran out without a new round echoed, reads wait for a round again.
         cluster.tick(1, 8);
         cluster.stabilize();
         cluster.node(1).readIndex(2);
         cluster.stabilize();
-        assertThat(cluster.readStates.get(1L)).containsExactly(ReadState.granted(1, 1));
+        assertThat(cluster.readStates.get(1L)).containsExactly(ReadState.granted(1, FIRST_NOOP));
     }
 
     @Test

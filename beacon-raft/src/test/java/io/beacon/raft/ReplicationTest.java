@@ -9,6 +9,13 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.beacon.raft.Nodes.persist;
+import static io.beacon.raft.Nodes.tickUntil;
+import static io.beacon.raft.TestCluster.BOOTSTRAP_INDEX;
+import static io.beacon.raft.TestCluster.BOOTSTRAP_TERM;
+import static io.beacon.raft.TestCluster.FIRST_NOOP;
+import static io.beacon.raft.TestCluster.FIRST_PROPOSAL;
+import static io.beacon.raft.TestCluster.FIRST_TERM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,7 +36,7 @@ class ReplicationTest {
         cluster.stabilize();
         cluster.tickAll(RaftConfig.DEFAULT_HEARTBEAT_TICKS);
         for (long id = 1; id <= 3; id++) {
-            assertThat(cluster.node(id).commitIndex()).isEqualTo(11);
+            assertThat(cluster.node(id).commitIndex()).isEqualTo(FIRST_NOOP + 10);
             assertThat(cluster.appliedCommands(id)).extracting(bytes -> (int) bytes[0])
                     .containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
         }
@@ -70,7 +77,7 @@ class ReplicationTest {
         }
         bytes.stabilize();
         assertThat(bytes.deliveredOf(AppendEntries.class)).allMatch(m -> m.entries().size() <= 1);
-        assertThat(bytes.node(2).commitIndex()).isGreaterThanOrEqualTo(5);
+        assertThat(bytes.node(2).commitIndex()).isGreaterThanOrEqualTo(FIRST_PROPOSAL + 3);
     }
 
     @Test
@@ -90,36 +97,46 @@ class ReplicationTest {
     @Test
     void section3_5_aFollowerRejectsEntriesWhosePredecessorItDoesNotHold() {
         RaftNode follower = RaftNode.fresh(RaftConfig.defaults(2, List.of(1L, 2L, 3L)));
-        follower.step(new AppendEntries(1, 1, 2, 5, 1, List.of(Entry.command(6, 1, command(0))), 0));
+        persist(follower);
+        follower.step(new AppendEntries(FIRST_TERM, 1, 2, 5, FIRST_TERM,
+                List.of(Entry.command(6, FIRST_TERM, command(0))), 0));
         Ready ready = follower.ready();
-        assertThat(ready.messagesAfterPersist()).containsExactly(AppendEntriesResponse.rejected(1, 2, 1, 5, 0, 0));
+        // It holds only the bootstrap entry: the leader is to retry after it.
+        assertThat(ready.messagesAfterPersist()).containsExactly(
+                AppendEntriesResponse.rejected(FIRST_TERM, 2, 1, 5, BOOTSTRAP_INDEX, BOOTSTRAP_TERM));
         assertThat(ready.entries()).isEmpty();
+        assertThat(follower.lastIndex()).isEqualTo(BOOTSTRAP_INDEX);
     }
 
     @Test
     void section3_5_conflictingEntriesAreReplacedButMatchingOnesKept() {
         RaftNode follower = RaftNode.fresh(RaftConfig.defaults(2, List.of(1L, 2L, 3L)));
-        follower.step(new AppendEntries(1, 1, 2, 0, 0, List.of(
-                Entry.command(1, 1, command(1)), Entry.command(2, 1, command(2)), Entry.command(3, 1, command(3))), 1));
+        long term = FIRST_TERM;
+        follower.step(new AppendEntries(term, 1, 2, BOOTSTRAP_INDEX, BOOTSTRAP_TERM, List.of(
+                Entry.command(2, term, command(1)), Entry.command(3, term, command(2)),
+                Entry.command(4, term, command(3))), BOOTSTRAP_INDEX));
         follower.advance(follower.ready());
-        follower.step(new AppendEntries(2, 3, 2, 1, 1, List.of(Entry.command(2, 2, command(9))), 1));
+        follower.step(new AppendEntries(term + 1, 3, 2, 2, term, List.of(Entry.command(3, term + 1, command(9))),
+                BOOTSTRAP_INDEX));
         Ready ready = follower.ready();
-        assertThat(ready.entries()).containsExactly(Entry.command(2, 2, command(9)));
-        assertThat(follower.lastIndex()).isEqualTo(2);
-        assertThat(follower.termAt(2)).isEqualTo(2);
+        assertThat(ready.entries()).containsExactly(Entry.command(3, term + 1, command(9)));
+        assertThat(follower.lastIndex()).isEqualTo(3);
+        assertThat(follower.termAt(2)).isEqualTo(term);
+        assertThat(follower.termAt(3)).isEqualTo(term + 1);
 
         // A duplicate of an older message changes nothing and is acknowledged up to what it covered.
         follower.advance(ready);
-        follower.step(new AppendEntries(2, 3, 2, 0, 0, List.of(Entry.command(1, 1, command(1))), 1));
+        follower.step(new AppendEntries(term + 1, 3, 2, BOOTSTRAP_INDEX, BOOTSTRAP_TERM,
+                List.of(Entry.command(2, term, command(1))), BOOTSTRAP_INDEX));
         Ready duplicate = follower.ready();
         assertThat(duplicate.entries()).isEmpty();
-        assertThat(duplicate.messagesAfterPersist()).containsExactly(AppendEntriesResponse.accepted(2, 2, 3, 1));
-        assertThat(follower.lastIndex()).isEqualTo(2);
+        assertThat(duplicate.messagesAfterPersist()).containsExactly(AppendEntriesResponse.accepted(term + 1, 2, 3, 2));
+        assertThat(follower.lastIndex()).isEqualTo(3);
     }
 
     @Test
     void section3_5_fastBacktrackingSkipsAWholeConflictingTermPerRoundTrip() {
-        // Node 3 leads term 1 alone and piles up 50 entries nobody else gets.
+        // Node 3 leads the first term alone and piles up 50 entries nobody else gets.
         TestCluster cluster = new TestCluster(3);
         cluster.elect(3);
         cluster.isolate(3);
@@ -149,50 +166,49 @@ class ReplicationTest {
     void section3_6_2_aNewLeaderCommitsEarlierEntriesOnlyUnderItsOwnNoop() {
         TestCluster cluster = new TestCluster(3);
         cluster.elect(1);
-        // Entry 2 reaches node 2 but node 1 dies before it learns that it committed.
+        // The proposal reaches node 2 but node 1 dies before it learns that it committed.
         cluster.drop(message -> message instanceof AppendEntriesResponse && message.to() == 1);
         cluster.isolate(3);
-        cluster.node(1).propose(command(5));
+        assertThat(cluster.node(1).propose(command(5))).isEqualTo(FIRST_PROPOSAL);
         cluster.stabilize();
-        assertThat(cluster.node(2).lastIndex()).isEqualTo(2);
-        assertThat(cluster.node(1).commitIndex()).isEqualTo(1);
+        assertThat(cluster.node(2).lastIndex()).isEqualTo(FIRST_PROPOSAL);
+        assertThat(cluster.node(1).commitIndex()).isEqualTo(FIRST_NOOP);
         cluster.heal();
         cluster.isolate(1);
-        // Only node 2 can win: node 3 lacks index 2.
+        // Only node 2 can win: node 3 lacks the proposal.
         cluster.drop(message -> message instanceof AppendEntriesResponse);
         assertThat(cluster.awaitLeaderOtherThan(1)).isEqualTo(2);
         RaftNode leader = cluster.node(2);
-        assertThat(leader.termAt(3)).isEqualTo(leader.term());
-        assertThat(leader.commitIndex()).isLessThan(2);
+        long noop = FIRST_PROPOSAL + 1;
+        assertThat(leader.termAt(noop)).isEqualTo(leader.term());
+        assertThat(leader.commitIndex()).isLessThan(FIRST_PROPOSAL);
         cluster.heal();
         cluster.isolate(1);
         cluster.tickAll(RaftConfig.DEFAULT_HEARTBEAT_TICKS * 2);
-        assertThat(leader.commitIndex()).isEqualTo(3);
+        assertThat(leader.commitIndex()).isEqualTo(noop);
         assertThat(cluster.appliedCommands(3)).extracting(bytes -> (int) bytes[0]).containsExactly(5);
     }
 
     @Test
     void section3_6_2_figure8_anOldTermEntryOnAMajorityIsNotCommittedByItself() {
         RaftNode leader = RaftNode.fresh(RaftConfig.defaults(1, List.of(1L, 2L, 3L)));
-        // Bring node 1 to term 3 holding entries (1@1) (2@2), then elect it in term 4 by hand.
-        leader.step(new AppendEntries(2, 2, 1, 0, 0, List.of(Entry.command(1, 1, command(1)),
-                Entry.command(2, 2, command(2))), 0));
+        // Bring node 1 to term 2 holding entries (1@1, the bootstrap) (2@1) (3@2), then elect it in term 3 by hand.
+        leader.step(new AppendEntries(2, 2, 1, BOOTSTRAP_INDEX, BOOTSTRAP_TERM, List.of(
+                Entry.command(2, 1, command(1)), Entry.command(3, 2, command(2))), BOOTSTRAP_INDEX));
         leader.advance(leader.ready());
-        while (leader.role() != Role.PRE_CANDIDATE) {
-            leader.tick();
-        }
+        tickUntil(leader, () -> leader.role() == Role.PRE_CANDIDATE);
         leader.step(new io.beacon.raft.message.RequestVoteResponse(3, 2, 1, true, true));
         leader.advance(leader.ready());
         leader.step(new io.beacon.raft.message.RequestVoteResponse(3, 2, 1, false, true));
         assertThat(leader.role()).isEqualTo(Role.LEADER);
         Ready ready = leader.ready();
         leader.advance(ready);
-        // Node 2 acknowledges index 2 (term 2): replicated on a majority, but of an earlier term.
-        leader.step(AppendEntriesResponse.accepted(3, 2, 1, 2));
-        assertThat(leader.commitIndex()).isZero();
-        // Its acknowledgment of the no-op (index 3, term 3) commits everything.
+        // Node 2 acknowledges index 3 (term 2): replicated on a majority, but of an earlier term.
         leader.step(AppendEntriesResponse.accepted(3, 2, 1, 3));
-        assertThat(leader.commitIndex()).isEqualTo(3);
+        assertThat(leader.commitIndex()).isEqualTo(BOOTSTRAP_INDEX);
+        // Its acknowledgment of the no-op (index 4, term 3) commits everything.
+        leader.step(AppendEntriesResponse.accepted(3, 2, 1, 4));
+        assertThat(leader.commitIndex()).isEqualTo(4);
     }
 
     @Test
@@ -233,9 +249,9 @@ class ReplicationTest {
         cluster.stabilize();
         List<Heartbeat> heartbeats = cluster.deliveredOf(Heartbeat.class);
         assertThat(heartbeats).extracting(Heartbeat::to).containsExactly(2L, 3L);
-        assertThat(heartbeats.get(0).commitIndex()).isEqualTo(21);
-        assertThat(heartbeats.get(1).commitIndex()).isEqualTo(1);
-        assertThat(cluster.node(3).commitIndex()).isEqualTo(1);
+        assertThat(heartbeats.get(0).commitIndex()).isEqualTo(FIRST_NOOP + 20);
+        assertThat(heartbeats.get(1).commitIndex()).isEqualTo(FIRST_NOOP);
+        assertThat(cluster.node(3).commitIndex()).isEqualTo(FIRST_NOOP);
     }
 
     @Test
@@ -281,7 +297,7 @@ class ReplicationTest {
         cluster.stabilize();
         cluster.heal();
         cluster.tickAll(RaftConfig.DEFAULT_HEARTBEAT_TICKS * 3);
-        assertThat(cluster.node(3).commitIndex()).isEqualTo(2);
+        assertThat(cluster.node(3).commitIndex()).isEqualTo(FIRST_PROPOSAL);
         assertThat(cluster.appliedCommands(3)).hasSize(1);
     }
 }

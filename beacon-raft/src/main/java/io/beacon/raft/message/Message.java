@@ -9,7 +9,8 @@ package io.beacon.raft.message;
  */
 public sealed interface Message
         permits RequestVote, RequestVoteResponse, AppendEntries, AppendEntriesResponse, Heartbeat,
-        HeartbeatResponse, TimeoutNow, ReadIndexRequest, ReadIndexResponse {
+        HeartbeatResponse, TimeoutNow, ReadIndexRequest, ReadIndexResponse, InstallSnapshot,
+        InstallSnapshotResponse {
 
     long term();
 
