@@ -13,5 +13,14 @@ public enum Fault {
     /** Long random delays, so messages arrive far out of order. */
     SLOW,
     /** Let a node's clock tick slower or faster than the others. */
-    CLOCK
+    CLOCK,
+    /** Take a snapshot on a node at a random moment (snapshot thresholds are small too). */
+    SNAPSHOT,
+    /** Change the members: add, remove (the leader too), replace, re-add, wipe and swap in, transfer leadership. */
+    MEMBERSHIP;
+
+    /** The faults --faults all means; snapshots and membership changes have flags of their own. */
+    public static java.util.Set<Fault> classic() {
+        return java.util.EnumSet.of(PARTITION, CRASH, PAUSE, LOSSY, SLOW, CLOCK);
+    }
 }

@@ -46,6 +46,23 @@ final class HashChain {
         size = (int) Math.min(size, index);
     }
 
+    /**
+     * Takes the other chain's hashes up to index, where this chain holds nothing or the same entries (a snapshot
+     * of the other's history replaces this log's prefix); entries after index stay.
+     */
+    void adoptPrefix(HashChain other, long index) {
+        if (other.size < index) {
+            throw new SimulationFailure("a snapshot at " + index + " is beyond the committed history " + other.size);
+        }
+        while (hashes.length < index) {
+            hashes = Arrays.copyOf(hashes, hashes.length * 2);
+            terms = Arrays.copyOf(terms, terms.length * 2);
+        }
+        System.arraycopy(other.hashes, 0, hashes, 0, (int) index);
+        System.arraycopy(other.terms, 0, terms, 0, (int) index);
+        size = (int) Math.max(size, index);
+    }
+
     void copyFrom(HashChain other) {
         hashes = Arrays.copyOf(other.hashes, other.hashes.length);
         terms = Arrays.copyOf(other.terms, other.terms.length);

@@ -22,13 +22,15 @@ final class Nemesis {
     private final double minClockRate;
     private final double maxClockRate;
     private final Consumer<String> timeline;
+    private final MembershipNemesis membership;
     /** Bumped by healAll: undo actions of earlier faults then do nothing. */
     private int epoch;
     private int partitionGeneration;
     private boolean stopped;
 
     Nemesis(EventQueue events, SplittableRandom random, List<SimNode> nodes, SimNetwork network, Set<Fault> enabled,
-            long tickMicros, double minClockRate, double maxClockRate, Consumer<String> timeline) {
+            long tickMicros, double minClockRate, double maxClockRate, MembershipNemesis membership,
+            Consumer<String> timeline) {
         this.events = events;
         this.random = random;
         this.nodes = nodes;
@@ -38,12 +40,26 @@ final class Nemesis {
         this.minClockRate = minClockRate;
         this.maxClockRate = maxClockRate;
         this.timeline = timeline;
+        this.membership = membership;
     }
 
     void start() {
         if (!enabled.isEmpty()) {
             scheduleNext();
         }
+        if (enabled.contains(Fault.MEMBERSHIP)) {
+            scheduleMembershipChange();
+        }
+    }
+
+    /** Membership changes have a schedule of their own, so that a run sees many of them. */
+    private void scheduleMembershipChange() {
+        events.after(exponential(800_000), () -> {
+            if (!stopped) {
+                membership.act();
+                scheduleMembershipChange();
+            }
+        });
     }
 
     void stop() {
@@ -70,8 +86,10 @@ final class Nemesis {
                     node.crash(random.split());
                     timeline.accept("crash node " + node.id());
                     undoLater(at, between(200_000, 4 * SECOND), () -> {
-                        node.start(tickMicros);
-                        timeline.accept("restart node " + node.id());
+                        if (!node.isUp()) {
+                            node.start(tickMicros);
+                            timeline.accept("restart node " + node.id());
+                        }
                     });
                 }
             }
@@ -105,6 +123,14 @@ final class Nemesis {
                     timeline.accept("fast network");
                 });
             }
+            case SNAPSHOT -> {
+                SimNode node = pick(SimNode::isRunning);
+                if (node != null) {
+                    timeline.accept("snapshot on node " + node.id());
+                    node.takeSnapshot();
+                }
+            }
+            case MEMBERSHIP -> membership.act();
             case CLOCK -> {
                 SimNode node = nodes.get(random.nextInt(nodes.size()));
                 double rate = minClockRate + random.nextDouble() * (maxClockRate - minClockRate);
@@ -128,7 +154,7 @@ final class Nemesis {
             case 0 -> {
                 long isolated = order.get(0);
                 cutBetween(List.of(isolated), order.subList(1, n));
-                description = "isolate node " + isolated;
+                description = "isolate server " + isolated;
             }
             case 1 -> {
                 List<Long> minority = order.subList(0, n / 2);
@@ -145,7 +171,7 @@ final class Nemesis {
                         network.block(other, node);
                     }
                 }
-                description = "one-way: node " + node + (outbound ? " cannot send" : " cannot receive");
+                description = "one-way: server " + node + (outbound ? " cannot send" : " cannot receive");
             }
             default -> {
                 // Every node sees a majority, but no two see the same one: a ring where each node reaches only
@@ -186,7 +212,7 @@ final class Nemesis {
         network.heal();
         for (SimNode node : nodes) {
             node.setClockRate(1.0);
-            if (!node.isUp()) {
+            if (!node.isUp() && node.hasStarted()) {
                 node.start(tickMicros);
             } else {
                 node.resume();
@@ -228,7 +254,7 @@ final class Nemesis {
     private List<Long> shuffledIds() {
         List<Long> ids = new ArrayList<>();
         for (SimNode node : nodes) {
-            ids.add(node.id());
+            ids.add(node.slot());
         }
         for (int i = ids.size() - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);

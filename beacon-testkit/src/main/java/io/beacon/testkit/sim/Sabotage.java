@@ -9,5 +9,7 @@ enum Sabotage {
     /** Send acknowledgements and votes before the writes they depend on are durable. */
     ACKNOWLEDGE_BEFORE_PERSIST,
     /** A disk whose fsync lies: a crash also loses the last few entries it reported durable. */
-    FORGETFUL_DISK
+    FORGETFUL_DISK,
+    /** Snapshots that lose one key: the state in a snapshot differs from the committed state at its index. */
+    CORRUPT_SNAPSHOT
 }

@@ -3,6 +3,7 @@ package io.beacon.testkit.sim;
 import io.beacon.testkit.lin.RegisterHistory;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -26,7 +27,8 @@ final class SimClients {
 
     private final EventQueue events;
     private final SplittableRandom random;
-    private final int nodeCount;
+    /** The server slots clients may talk to: the members of the cluster. */
+    private final java.util.function.Supplier<List<Long>> targets;
     private final RegisterHistory history;
     private final ClusterInvariants invariants;
     private final Dispatcher dispatcher;
@@ -57,11 +59,12 @@ final class SimClients {
         }
     }
 
-    SimClients(EventQueue events, SplittableRandom random, int clientCount, int nodeCount, RegisterHistory history,
+    SimClients(EventQueue events, SplittableRandom random, int clientCount,
+               java.util.function.Supplier<List<Long>> targets, RegisterHistory history,
                ClusterInvariants invariants, Dispatcher dispatcher, java.util.function.Consumer<String> timeline) {
         this.events = events;
         this.random = random;
-        this.nodeCount = nodeCount;
+        this.targets = targets;
         this.history = history;
         this.invariants = invariants;
         this.dispatcher = dispatcher;
@@ -158,8 +161,9 @@ final class SimClients {
 
     private long chooseNode(Client client, ClientOperation operation) {
         boolean anyNode = operation.kind() == ClientOperation.Kind.READ ? random.nextBoolean() : random.nextInt(4) == 0;
-        if (client.leaderGuess == 0 || anyNode) {
-            return 1 + random.nextInt(nodeCount);
+        List<Long> slots = targets.get();
+        if (client.leaderGuess == 0 || anyNode || !slots.contains(client.leaderGuess)) {
+            return slots.get(random.nextInt(slots.size()));
         }
         return client.leaderGuess;
     }
@@ -195,9 +199,9 @@ final class SimClients {
                 client.leaderGuess = fromNode;
                 succeeded(client);
             } else if (response instanceof ClientResponse.Redirect redirect) {
-                client.leaderGuess = redirect.leaderHint();
+                client.leaderGuess = SimNode.slotOf(redirect.leaderHint());
                 if (redirect.leaderHint() != 0 && client.redirects++ < MAX_REDIRECTS) {
-                    send(client, operation, redirect.leaderHint());
+                    send(client, operation, client.leaderGuess);
                 } else {
                     history.fail(operation.historyId(), now);
                     finish(client);

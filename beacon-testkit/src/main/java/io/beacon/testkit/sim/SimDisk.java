@@ -2,8 +2,12 @@ package io.beacon.testkit.sim;
 
 import io.beacon.raft.Entry;
 import io.beacon.raft.HardState;
+import io.beacon.raft.PersistentState;
 import io.beacon.raft.Ready;
+import io.beacon.raft.SnapshotChunk;
+import io.beacon.raft.SnapshotMetadata;
 
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,13 +15,23 @@ import java.util.SplittableRandom;
 
 /**
  * One node's disk: what is durable, and the writes still in flight. A write is one {@link Ready}: its hard
- * state first, then its entries. Writes complete in order. A crash keeps a random prefix of the writes in
- * flight, the last one possibly torn part-way through its entries; everything else is lost.
+ * state first, then its snapshot chunks, then its entries. Writes complete in order. A crash keeps a random prefix
+ * of the writes in flight, the last one possibly torn part-way through; everything else is lost.
+ *
+ * <p>Besides the log it holds the latest snapshot (a node's own, or one received from a leader) and the log's
+ * chained hashes, which the invariants compare with the committed history.
  */
 final class SimDisk {
     private HardState hardState = HardState.INITIAL;
+    private SnapshotMetadata snapshot;
+    private byte[] snapshotData;
+    /** Durable entries, the first at index base + 1; base is the snapshot's index (0 without one). */
     private final ArrayList<Entry> entries = new ArrayList<>();
+    private long base;
     private final HashChain chain = new HashChain();
+    /** A snapshot being received: its metadata and the chunks written so far. */
+    private SnapshotMetadata receiving;
+    private ByteArrayOutputStream received;
     private final ArrayDeque<Ready> inFlight = new ArrayDeque<>();
     private long lastCompletionTime;
 
@@ -25,16 +39,21 @@ final class SimDisk {
         return hardState;
     }
 
-    List<Entry> entries() {
-        return List.copyOf(entries);
+    SnapshotMetadata snapshot() {
+        return snapshot;
+    }
+
+    byte[] snapshotData() {
+        return snapshotData;
+    }
+
+    /** What a node restarting from this disk finds. */
+    PersistentState persistentState() {
+        return new PersistentState(hardState, snapshot, entries);
     }
 
     HashChain chain() {
         return chain;
-    }
-
-    boolean isIdle() {
-        return inFlight.isEmpty();
     }
 
     /** Queues a write; returns the time it completes, never before an earlier write. */
@@ -45,42 +64,73 @@ final class SimDisk {
     }
 
     /** The oldest write in flight becomes durable. */
-    Ready completeNext() {
+    Ready completeNext(HashChain committed) {
         Ready ready = inFlight.poll();
         if (ready == null) {
             throw new SimulationFailure("disk completion without a write in flight");
         }
         writeHardState(ready.hardState());
+        for (SnapshotChunk chunk : ready.snapshotChunks()) {
+            writeChunk(chunk, committed);
+        }
         writeEntries(ready.entries(), ready.entries().size());
         return ready;
     }
 
+    /** A snapshot the node took itself: written and synced before the node compacts its log. */
+    void saveSnapshot(SnapshotMetadata metadata, byte[] data, HashChain committed) {
+        if (snapshot == null || metadata.index() > snapshot.index()) {
+            adopt(metadata, data, committed);
+        }
+    }
+
     /** Power loss: keeps a random prefix of the writes in flight, perhaps tearing the next one. */
-    void crash(SplittableRandom random) {
+    void crash(SplittableRandom random, HashChain committed) {
         int writes = inFlight.size();
         int kept = random.nextInt(writes + 1);
         for (int i = 0; i < kept; i++) {
-            completeNext();
+            completeNext(committed);
         }
         Ready torn = inFlight.poll();
         if (torn != null && random.nextBoolean()) {
-            // The hard state goes first, then a prefix of the entries.
-            int items = (torn.hardState() != null ? 1 : 0) + torn.entries().size();
+            int items = (torn.hardState() != null ? 1 : 0) + torn.snapshotChunks().size() + torn.entries().size();
             int cut = random.nextInt(items + 1);
             if (torn.hardState() != null && cut > 0) {
                 writeHardState(torn.hardState());
                 cut--;
             }
-            writeEntries(torn.entries(), cut);
+            for (SnapshotChunk chunk : torn.snapshotChunks()) {
+                if (cut == 0) {
+                    break;
+                }
+                writeChunk(chunk, committed);
+                cut--;
+            }
+            writeEntries(torn.entries(), Math.min(cut, torn.entries().size()));
         }
         inFlight.clear();
+        receiving = null;
+        received = null;
+    }
+
+    /** Everything gone, as if the data directory were deleted. */
+    void wipe() {
+        hardState = HardState.INITIAL;
+        snapshot = null;
+        snapshotData = null;
+        entries.clear();
+        base = 0;
+        chain.truncateTo(0);
+        inFlight.clear();
+        receiving = null;
+        received = null;
     }
 
     /** Only for {@link Sabotage#FORGETFUL_DISK}: drops entries that were reported durable. */
     void forgetDurableTail(int count) {
         int keep = Math.max(0, entries.size() - count);
         entries.subList(keep, entries.size()).clear();
-        chain.truncateTo(keep);
+        chain.truncateTo(base + keep);
     }
 
     private void writeHardState(HardState next) {
@@ -94,17 +144,73 @@ final class SimDisk {
         hardState = next;
     }
 
-    private void writeEntries(List<Entry> written, int count) {
-        if (count == 0) {
+    private void writeChunk(SnapshotChunk chunk, HashChain committed) {
+        if (chunk.offset() == 0 || !chunk.metadata().equals(receiving)) {
+            if (chunk.offset() != 0) {
+                throw new SimulationFailure("snapshot chunk at offset " + chunk.offset() + " with no earlier chunk");
+            }
+            receiving = chunk.metadata();
+            received = new ByteArrayOutputStream();
+        }
+        if (received.size() != chunk.offset()) {
+            throw new SimulationFailure("snapshot chunk at offset " + chunk.offset() + " after " + received.size()
+                    + " bytes");
+        }
+        received.writeBytes(chunk.data());
+        if (!chunk.last()) {
             return;
         }
-        long first = written.get(0).index();
-        if (first > entries.size() + 1) {
-            throw new SimulationFailure("durable log gap: write at " + first + " after " + entries.size());
+        adopt(receiving, received.toByteArray(), committed);
+        receiving = null;
+        received = null;
+    }
+
+    /**
+     * Makes a snapshot the disk's, as the core does (§5): the entries after it stay only if the log holds its
+     * last entry; otherwise the whole log goes, since whatever follows belongs to another history. The snapshot
+     * may cover entries whose own write is still in flight: they are durable now, inside it.
+     */
+    private void adopt(SnapshotMetadata metadata, byte[] data, HashChain committed) {
+        long index = metadata.index();
+        boolean keepSuffix = index > base && index <= base + entries.size()
+                && entries.get((int) (index - base - 1)).term() == metadata.term();
+        if (!keepSuffix) {
+            entries.clear();
+            base = index;
+            chain.truncateTo(0);
         }
-        entries.subList((int) first - 1, entries.size()).clear();
+        chain.adoptPrefix(committed, index);
+        snapshot = metadata;
+        snapshotData = data;
+        dropThrough(index);
+    }
+
+    /** Drops the entries a snapshot at index covers. */
+    private void dropThrough(long index) {
+        if (index <= base) {
+            return;
+        }
+        int drop = (int) Math.min(entries.size(), index - base);
+        entries.subList(0, drop).clear();
+        base = index;
+    }
+
+    private void writeEntries(List<Entry> written, int count) {
+        int from = 0;
+        while (from < count && written.get(from).index() <= base) {
+            // Covered by a snapshot taken while this write was in flight.
+            from++;
+        }
+        if (from == count) {
+            return;
+        }
+        long first = written.get(from).index();
+        if (first > base + entries.size() + 1) {
+            throw new SimulationFailure("durable log gap: write at " + first + " after " + (base + entries.size()));
+        }
+        entries.subList((int) (first - base - 1), entries.size()).clear();
         chain.truncateTo(first - 1);
-        for (int i = 0; i < count; i++) {
+        for (int i = from; i < count; i++) {
             entries.add(written.get(i));
             chain.put(written.get(i));
         }

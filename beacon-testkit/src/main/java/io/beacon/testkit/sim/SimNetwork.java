@@ -6,9 +6,9 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * The network between simulated nodes: every message gets a random delay (so messages reorder), may be
- * dropped or duplicated, and is lost if its link is cut when it arrives. Links are directed, so a partition
- * can be one-way.
+ * The network between simulated servers: every message gets a random delay (so messages reorder), may be
+ * dropped or duplicated, and is lost if its link is cut when it arrives. Links join server slots and are
+ * directed, so a partition can be one-way.
  */
 final class SimNetwork {
     private final EventQueue events;
@@ -31,7 +31,7 @@ final class SimNetwork {
         int copies = duplicateRate > 0 && random.nextDouble() < duplicateRate ? 2 : 1;
         for (int i = 0; i < copies; i++) {
             events.after(delay(), () -> {
-                if (!blocked[(int) message.from()][(int) message.to()]) {
+                if (!blocked[(int) SimNode.slotOf(message.from())][(int) SimNode.slotOf(message.to())]) {
                     deliver.accept(message);
                 }
             });
@@ -43,12 +43,9 @@ final class SimNetwork {
         return 100 + (long) (-Math.log(1 - random.nextDouble()) * meanDelayMicros);
     }
 
+    /** Cuts the link from one slot to another. */
     void block(long from, long to) {
         blocked[(int) from][(int) to] = true;
-    }
-
-    boolean isBlocked(long from, long to) {
-        return blocked[(int) from][(int) to];
     }
 
     void setLossy(double drop, double duplicate) {

@@ -1,12 +1,13 @@
 package io.beacon.testkit.sim;
 
 import io.beacon.raft.Entry;
-import io.beacon.raft.EntryType;
 import io.beacon.raft.ProposalRejectedException;
 import io.beacon.raft.RaftConfig;
 import io.beacon.raft.RaftNode;
 import io.beacon.raft.ReadState;
 import io.beacon.raft.Ready;
+import io.beacon.raft.SnapshotChunk;
+import io.beacon.raft.SnapshotRead;
 import io.beacon.raft.message.Message;
 
 import java.util.ArrayList;
@@ -16,8 +17,11 @@ import java.util.TreeMap;
 
 /**
  * One simulated server: a {@link RaftNode} with the runtime around it — its disk, its state machine, its
- * pending client requests — as beacon-node will run it, but on virtual time. It can be crashed (losing all
- * memory and unsynced writes), restarted from its disk, paused and resumed.
+ * snapshots, its pending client requests — as beacon-node will run it, but on virtual time. It can be crashed
+ * (losing all memory and unsynced writes), restarted from its disk, paused and resumed, or wiped: then it comes
+ * back as a new incarnation, a member id the cluster has never seen.
+ *
+ * <p>Member ids are {@code slot * 1000 + incarnation}; the slot is the server's place on the network.
  */
 final class SimNode {
     /** What the node needs from the simulated world. */
@@ -37,7 +41,12 @@ final class SimNode {
         Sabotage sabotage();
 
         ClusterInvariants invariants();
+
+        /** The voters of the cluster's first configuration (empty for a server that joins later). */
+        List<Long> initialVoters(SimNode node);
     }
+
+    static final long INCARNATIONS = 1000;
 
     private record PendingProposal(long term, ClientOperation operation) {
     }
@@ -45,10 +54,16 @@ final class SimNode {
     private record PendingRead(long index, ClientOperation operation) {
     }
 
-    private final long id;
+    private final long slot;
+    private long incarnation = 1;
     private final RaftConfig baseConfig;
     private final World world;
     private final SimDisk disk = new SimDisk();
+    private final SimSnapshots snapshots = new SimSnapshots();
+    /** The configuration the current life started with. */
+    private RaftConfig startConfig;
+    /** Whether this incarnation ever ran (so a crash of it is followed by a restart). */
+    private boolean started;
     private RaftNode raft;
     private KvStateMachine stateMachine;
     private long appliedIndex;
@@ -65,18 +80,32 @@ final class SimNode {
     /** Readys handed to the disk whose completion the node has not yet taken in. */
     private int readysAwaitingAdvance;
 
-    SimNode(long id, RaftConfig baseConfig, World world) {
-        this.id = id;
+    /** A server in this network slot; baseConfig's id and voters are replaced for each incarnation. */
+    SimNode(long slot, RaftConfig baseConfig, World world) {
+        this.slot = slot;
         this.baseConfig = baseConfig;
         this.world = world;
     }
 
+    long slot() {
+        return slot;
+    }
+
+    /** The member id of this server's current incarnation. */
     long id() {
-        return id;
+        return slot * INCARNATIONS + incarnation;
+    }
+
+    static long slotOf(long memberId) {
+        return memberId / INCARNATIONS;
     }
 
     RaftConfig config() {
         return baseConfig;
+    }
+
+    RaftConfig startConfig() {
+        return startConfig;
     }
 
     RaftNode raft() {
@@ -89,6 +118,15 @@ final class SimNode {
 
     KvStateMachine stateMachine() {
         return stateMachine;
+    }
+
+    boolean hasStarted() {
+        return started;
+    }
+
+    /** Whether the disk holds anything of this incarnation. */
+    boolean hasData() {
+        return disk.hardState().term() > 0 || disk.snapshot() != null || !disk.persistentState().entries().isEmpty();
     }
 
     boolean isUp() {
@@ -118,11 +156,22 @@ final class SimNode {
     /** Starts (or restarts) the node from what its disk holds. */
     void start(long tickMicros) {
         this.tickMicros = tickMicros;
-        raft = new RaftNode(baseConfig.withRandomSeed(world.nextSeed()), disk.hardState(), disk.entries(), 0);
-        stateMachine = new KvStateMachine();
-        appliedIndex = 0;
+        RaftConfig config = baseConfig.withMember(id(), world.initialVoters(this)).withRandomSeed(world.nextSeed());
+        startConfig = config;
+        started = true;
+        raft = new RaftNode(config, disk.persistentState());
+        snapshots.clear();
+        if (disk.snapshot() != null) {
+            stateMachine = KvStateMachine.fromSnapshot(disk.snapshotData(), disk.snapshot().index());
+            snapshots.keep(disk.snapshot().index(), disk.snapshotData());
+        } else {
+            stateMachine = new KvStateMachine();
+        }
+        appliedIndex = stateMachine.appliedIndex();
         paused = false;
         world.invariants().onStart(this);
+        // A bootstrapping node persists and applies its first configuration at once.
+        process();
         scheduleTick(tickMicros, generation);
     }
 
@@ -139,10 +188,25 @@ final class SimNode {
         readsAwaitingIndex.clear();
         readsAwaitingApply.clear();
         readysAwaitingAdvance = 0;
-        disk.crash(random);
+        disk.crash(random, world.invariants().committedChain());
         if (world.sabotage() == Sabotage.FORGETFUL_DISK) {
             disk.forgetDurableTail(1 + random.nextInt(3));
         }
+    }
+
+    /** Shuts the server down for good (until it is started again on purpose): healing does not restart it. */
+    void retire(java.util.SplittableRandom random) {
+        crash(random);
+        started = false;
+    }
+
+    /** Kills the server and deletes its data: it can only come back as a new incarnation. */
+    void wipe(java.util.SplittableRandom random) {
+        crash(random);
+        world.invariants().onWiped(this);
+        disk.wipe();
+        incarnation++;
+        started = false;
     }
 
     void pause() {
@@ -212,6 +276,9 @@ final class SimNode {
     // Inputs
 
     void receive(Message message) {
+        if (message.to() != id()) {
+            return;
+        }
         int life = generation;
         whenRunning(() -> {
             if (life == generation) {
@@ -242,10 +309,10 @@ final class SimNode {
             PendingProposal replaced = proposals.put(index, new PendingProposal(raft.term(), operation));
             if (replaced != null) {
                 // Our log dropped that entry when it took this one: it can never commit.
-                world.respond(id, replaced.operation(), new ClientResponse.Failed("entry replaced"));
+                world.respond(slot, replaced.operation(), new ClientResponse.Failed("entry replaced"));
             }
         } catch (ProposalRejectedException e) {
-            world.respond(id, operation, e.reason() == ProposalRejectedException.Reason.NOT_LEADER
+            world.respond(slot, operation, e.reason() == ProposalRejectedException.Reason.NOT_LEADER
                     ? new ClientResponse.Redirect(e.leaderHint()) : new ClientResponse.Failed(e.getMessage()));
         }
     }
@@ -266,12 +333,47 @@ final class SimNode {
                     world.send(this, message);
                 }
             }
+            for (SnapshotChunk chunk : ready.snapshotChunks()) {
+                receiveChunk(chunk);
+            }
             apply(ready.committedEntries());
             for (ReadState readState : ready.readStates()) {
                 onReadState(readState);
             }
+            for (SnapshotRead read : ready.snapshotReads()) {
+                byte[] chunk = snapshots.read(read);
+                raft.snapshotChunk(read, chunk, chunk != null && snapshots.endsSnapshot(read, chunk));
+            }
+            if (ready.snapshotDue()) {
+                takeSnapshot();
+            }
             persist(ready);
         }
+    }
+
+    /** Serializes the state machine as of its applied index, makes it durable, and lets the core compact. */
+    void takeSnapshot() {
+        if (raft == null || appliedIndex <= raft.snapshot().index()) {
+            return;
+        }
+        byte[] data = world.sabotage() == Sabotage.CORRUPT_SNAPSHOT ? stateMachine.snapshotWithoutFirstKey()
+                : stateMachine.snapshot();
+        world.invariants().onSnapshotTaken(this, appliedIndex, data);
+        raft.snapshotTaken(appliedIndex);
+        world.invariants().onSnapshotRecorded(this, raft.snapshot());
+        disk.saveSnapshot(raft.snapshot(), data, world.invariants().committedChain());
+        snapshots.keep(appliedIndex, data);
+    }
+
+    private void receiveChunk(SnapshotChunk chunk) {
+        byte[] whole = snapshots.receive(chunk);
+        if (whole == null) {
+            return;
+        }
+        // The last chunk: the state machine restarts from the snapshot before anything after it is applied.
+        stateMachine = KvStateMachine.fromSnapshot(whole, chunk.metadata().index());
+        appliedIndex = chunk.metadata().index();
+        world.invariants().onSnapshotInstalled(this, chunk.metadata(), stateMachine.stateHash());
     }
 
     private void persist(Ready ready) {
@@ -287,7 +389,7 @@ final class SimNode {
                 return;
             }
             // The write is durable now even if the process is paused; the process learns of it on resume.
-            Ready done = disk.completeNext();
+            Ready done = disk.completeNext(world.invariants().committedChain());
             whenRunning(() -> {
                 if (life == generation) {
                     readysAwaitingAdvance--;
@@ -311,18 +413,18 @@ final class SimNode {
         for (Entry entry : committed) {
             world.invariants().onApply(this, entry);
             appliedIndex = entry.index();
-            if (entry.type() != EntryType.COMMAND) {
+            Boolean swapped = stateMachine.apply(entry);
+            world.invariants().onApplied(this, entry.index(), stateMachine.stateHash());
+            if (swapped == null) {
                 continue;
             }
-            KvCommand command = KvCommand.decode(entry.data());
-            boolean swapped = stateMachine.apply(command);
             PendingProposal proposal = proposals.remove(entry.index());
             if (proposal != null) {
                 if (proposal.term() == entry.term()) {
                     world.invariants().onAcknowledged(proposal.operation(), entry);
-                    world.respond(id, proposal.operation(), new ClientResponse.Applied(swapped));
+                    world.respond(slot, proposal.operation(), new ClientResponse.Applied(swapped));
                 } else {
-                    world.respond(id, proposal.operation(), new ClientResponse.Failed("entry replaced"));
+                    world.respond(slot, proposal.operation(), new ClientResponse.Failed("entry replaced"));
                 }
             }
         }
@@ -335,7 +437,7 @@ final class SimNode {
             return;
         }
         if (!readState.granted()) {
-            world.respond(id, operation, new ClientResponse.Failed("read not confirmed"));
+            world.respond(slot, operation, new ClientResponse.Failed("read not confirmed"));
             return;
         }
         readsAwaitingApply.add(new PendingRead(readState.readIndex(), operation));
@@ -347,7 +449,7 @@ final class SimNode {
             PendingRead read = it.next();
             if (read.index() <= appliedIndex) {
                 it.remove();
-                world.respond(id, read.operation(), new ClientResponse.ReadValue(stateMachine.read(read.operation().key())));
+                world.respond(slot, read.operation(), new ClientResponse.ReadValue(stateMachine.read(read.operation().key())));
             }
         }
     }

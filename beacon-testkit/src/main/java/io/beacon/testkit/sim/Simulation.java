@@ -17,9 +17,13 @@ import java.util.SplittableRandom;
  * Runs a whole cluster, its clients and a nemesis in one thread on virtual time, from one seed.
  *
  * <p>A run has three phases. Faults: clients work while the nemesis injects faults, for a number of events;
- * every event is followed by the safety checks of {@link ClusterInvariants}. Recovery: every fault is healed
- * and the cluster must elect a leader within a bound, then serve every new operation without a timeout.
- * Verdict: the replicas must converge (same log, same state) and the client history must be linearizable.
+ * every event is followed by the safety checks of {@link ClusterInvariants}. Recovery: every fault is healed,
+ * members whose data was wiped are swapped out, and the cluster must elect a leader within a bound, then serve
+ * every new operation without a timeout. Verdict: the members must converge (same log, same state) and the
+ * client history must be linearizable.
+ *
+ * <p>The cluster starts with {@link SimulationOptions#nodes()} voters in server slots 1..n; two more slots hold
+ * spare servers that membership changes may add.
  */
 public final class Simulation implements SimNode.World {
     static final long TICK_MICROS = 50_000;
@@ -33,6 +37,7 @@ public final class Simulation implements SimNode.World {
     private static final long CHECK_STEPS_PER_KEY = 5_000_000;
     /** Caps the fault phase in virtual time however few events it has. */
     private static final long FAULT_PHASE_LIMIT_MICROS = 120 * SECOND;
+    private static final int SPARE_SERVERS = 2;
 
     private final SimulationOptions options;
     private final Sabotage sabotage;
@@ -40,7 +45,10 @@ public final class Simulation implements SimNode.World {
     private final SplittableRandom seeds;
     private final SplittableRandom diskRandom;
     private final SimNetwork network;
+    /** Every server slot, slot i at position i - 1. */
     private final List<SimNode> nodes = new ArrayList<>();
+    private final List<Long> initialVoters = new ArrayList<>();
+    private final MembershipNemesis membership;
     private final ClusterInvariants invariants;
     private final RegisterHistory history = new RegisterHistory();
     private final SimClients clients;
@@ -55,22 +63,25 @@ public final class Simulation implements SimNode.World {
         SplittableRandom root = new SplittableRandom(options.seed());
         this.seeds = root.split();
         this.diskRandom = root.split();
-        this.network = new SimNetwork(events, root.split(), options.nodes());
-        List<Long> voters = new ArrayList<>();
-        for (long id = 1; id <= options.nodes(); id++) {
-            voters.add(id);
+        int slots = options.nodes() + SPARE_SERVERS;
+        this.network = new SimNetwork(events, root.split(), slots);
+        for (long slot = 1; slot <= options.nodes(); slot++) {
+            initialVoters.add(slot * SimNode.INCARNATIONS + 1);
         }
-        for (long id = 1; id <= options.nodes(); id++) {
-            nodes.add(new SimNode(id, configVariant(id, voters), this));
+        RaftConfig config = configVariant();
+        for (long slot = 1; slot <= slots; slot++) {
+            nodes.add(new SimNode(slot, config, this));
         }
-        record("configuration " + describe(nodes.get(0).config()));
+        record("configuration " + describe(config));
         this.invariants = new ClusterInvariants(nodes);
-        this.clients = new SimClients(events, root.split(), options.clients(), options.nodes(), history, invariants,
-                (nodeId, operation) -> node(nodeId).request(operation), this::record);
+        this.clients = new SimClients(events, root.split(), options.clients(), this::memberSlots, history, invariants,
+                (slot, operation) -> node(slot).request(operation), this::record);
+        this.membership = new MembershipNemesis(root.split(), nodes, TICK_MICROS,
+                !(config.preVote() && config.checkQuorum()), this::record);
         // A lease is only as safe as the clocks: with lease reads, tick rates stay within a few percent.
         boolean leases = options.leaseTicks() > 0;
         this.nemesis = new Nemesis(events, root.split(), nodes, network, options.faults(), TICK_MICROS,
-                leases ? 0.95 : 0.5, leases ? 1.05 : 2.0, this::record);
+                leases ? 0.95 : 0.5, leases ? 1.05 : 2.0, membership, this::record);
     }
 
     /**
@@ -78,23 +89,35 @@ public final class Simulation implements SimNode.World {
      * (the same for every node). Small windows and batches expose ordering bugs that big batches hide;
      * turning pre-vote and check-quorum off exposes what they otherwise mask.
      */
-    private RaftConfig configVariant(long id, List<Long> voters) {
+    private RaftConfig configVariant() {
         SplittableRandom shared = new SplittableRandom(HashChain.mix(options.seed()));
         boolean lease = options.leaseTicks() > 0;
         int[] inflight = {1, 2, 8, 256};
         int[] batch = {1, 3, 64, 4096};
-        return RaftConfig.defaults(id, voters)
+        RaftConfig config = RaftConfig.defaults(1, List.of())
                 .withPreVote(shared.nextInt(5) != 0)
                 .withCheckQuorum(lease || shared.nextInt(5) != 0)
                 .withLeaseTicks(options.leaseTicks())
                 .withFlowControl(inflight[shared.nextInt(inflight.length)], batch[shared.nextInt(batch.length)],
                         shared.nextBoolean() ? 1 << 20 : 128);
+        if (options.faults().contains(Fault.SNAPSHOT)) {
+            // Snapshots every few dozen entries, short tails and tiny chunks: followers often need a snapshot,
+            // sent in many pieces.
+            long[] every = {16, 64, 256};
+            long[] tail = {0, 4, 32};
+            int[] chunk = {8, 64, 1024};
+            config = config.withSnapshots(every[shared.nextInt(every.length)], 1 << 20,
+                    tail[shared.nextInt(tail.length)], chunk[shared.nextInt(chunk.length)]);
+        }
+        return config;
     }
 
     private static String describe(RaftConfig config) {
         return "preVote=" + config.preVote() + " checkQuorum=" + config.checkQuorum() + " leaseTicks="
                 + config.leaseTicks() + " inflight=" + config.maxInflightMessages() + " batch="
-                + config.maxEntriesPerMessage() + " bytes=" + config.maxBytesPerMessage();
+                + config.maxEntriesPerMessage() + " bytes=" + config.maxBytesPerMessage() + " snapshotEvery="
+                + config.snapshotEntries() + " tail=" + config.logTailEntries() + " chunk="
+                + config.snapshotChunkBytes();
     }
 
     /** Runs one seed to its verdict. */
@@ -114,7 +137,12 @@ public final class Simulation implements SimNode.World {
         } catch (SimulationFailure | Checks.InvariantViolation e) {
             failure = e.getMessage();
         } catch (RuntimeException e) {
-            failure = "unexpected " + e;
+            StringBuilder where = new StringBuilder("unexpected ").append(e);
+            StackTraceElement[] frames = e.getStackTrace();
+            for (int i = 0; i < Math.min(6, frames.length); i++) {
+                where.append("\n    at ").append(frames[i]);
+            }
+            failure = where.toString();
         }
         if (failure != null) {
             failure = String.format("at %.3fs after %d events: %s", events.now() / 1e6, eventCount, failure);
@@ -124,25 +152,29 @@ public final class Simulation implements SimNode.World {
     }
 
     private void execute() {
-        for (SimNode node : nodes) {
-            node.start(TICK_MICROS);
+        for (long slot = 1; slot <= options.nodes(); slot++) {
+            node(slot).start(TICK_MICROS);
         }
         clients.start();
         nemesis.start();
-        long faultPhaseEnd = FAULT_PHASE_LIMIT_MICROS;
-        while (eventCount < options.steps() && events.nextTime() < faultPhaseEnd) {
+        while (eventCount < options.steps() && events.nextTime() < FAULT_PHASE_LIMIT_MICROS) {
             step();
         }
 
         nemesis.stop();
         nemesis.healAll();
         long healedAt = events.now();
-        runUntil(healedAt + LEADER_BOUND_MICROS, this::hasStableLeader);
+        // Members whose data was wiped are swapped out, one change at a time.
+        long repairDeadline = healedAt + LEADER_BOUND_MICROS;
+        while (!membership.repair() && events.nextTime() <= repairDeadline) {
+            runUntil(events.now() + 200_000, () -> false);
+        }
+        runUntil(repairDeadline, this::hasStableLeader);
         if (!hasStableLeader()) {
             throw new SimulationFailure("no stable leader " + LEADER_BOUND_MICROS / SECOND + "s after healing: "
                     + describeNodes());
         }
-        record("stable leader " + leader().id());
+        record("stable leader " + leader().id() + " of " + leader().raft().configuration());
 
         // Operations started now, with every fault healed, must all complete.
         clients.mark();
@@ -156,7 +188,7 @@ public final class Simulation implements SimNode.World {
 
         runUntil(events.now() + CONVERGENCE_BOUND_MICROS, this::converged);
         if (!converged()) {
-            throw new SimulationFailure("replicas did not converge: " + describeNodes());
+            throw new SimulationFailure("members did not converge: " + describeNodes());
         }
         invariants.checkAcknowledgedWritesCommitted();
 
@@ -181,13 +213,19 @@ public final class Simulation implements SimNode.World {
         }
     }
 
+    /**
+     * A leader that every member of its configuration, running, follows in its term, with no membership change
+     * under way (a leader that is removing itself would soon step down).
+     */
     private boolean hasStableLeader() {
         SimNode leader = leader();
-        if (leader == null) {
+        if (leader == null || leader.raft().configuration().isJoint()
+                || !leader.raft().configuration().voters().contains(leader.id())) {
             return false;
         }
-        for (SimNode node : nodes) {
-            if (!node.isRunning() || node.raft().term() != leader.raft().term()
+        for (long member : leader.raft().configuration().members()) {
+            SimNode node = node(SimNode.slotOf(member));
+            if (!node.isRunning() || node.id() != member || node.raft().term() != leader.raft().term()
                     || node.raft().leaderId() != leader.id()) {
                 return false;
             }
@@ -204,19 +242,41 @@ public final class Simulation implements SimNode.World {
         return null;
     }
 
-    /** Same log, everything committed and applied, same state, everywhere. */
+    /** The slots of the members, as the leader sees them; every running server while there is no leader. */
+    private List<Long> memberSlots() {
+        List<Long> slots = new ArrayList<>();
+        SimNode leader = leader();
+        if (leader != null) {
+            for (long member : leader.raft().configuration().members()) {
+                slots.add(SimNode.slotOf(member));
+            }
+        } else {
+            for (SimNode node : nodes) {
+                if (node.isUp()) {
+                    slots.add(node.slot());
+                }
+            }
+        }
+        if (slots.isEmpty()) {
+            slots.add(1L);
+        }
+        return slots;
+    }
+
+    /** Every member: same log, everything committed and applied, same state; no change in flight. */
     private boolean converged() {
-        SimNode first = nodes.get(0);
-        if (!first.isRunning()) {
+        SimNode leader = leader();
+        if (!hasStableLeader() || !leader.raft().configuration().promotions().isEmpty()) {
             return false;
         }
-        long lastIndex = first.raft().lastIndex();
-        long hash = invariants.memoryLog(first.id()).hashAt(lastIndex);
-        for (SimNode node : nodes) {
+        long lastIndex = leader.raft().lastIndex();
+        long hash = invariants.memoryLog(leader).hashAt(lastIndex);
+        for (long member : leader.raft().configuration().members()) {
+            SimNode node = node(SimNode.slotOf(member));
             RaftNode raft = node.raft();
-            if (!node.isRunning() || raft.lastIndex() != lastIndex || raft.commitIndex() != lastIndex
-                    || node.appliedIndex() != lastIndex || invariants.memoryLog(node.id()).hashAt(lastIndex) != hash
-                    || !node.stateMachine().contents().equals(first.stateMachine().contents())) {
+            if (raft.lastIndex() != lastIndex || raft.commitIndex() != lastIndex || node.appliedIndex() != lastIndex
+                    || invariants.memoryLog(node).hashAt(lastIndex) != hash
+                    || !node.stateMachine().contents().equals(leader.stateMachine().contents())) {
                 return false;
             }
         }
@@ -227,7 +287,9 @@ public final class Simulation implements SimNode.World {
         StringBuilder text = new StringBuilder();
         for (SimNode node : nodes) {
             if (!node.isUp()) {
-                text.append(" [node ").append(node.id()).append(" down]");
+                if (node.hasStarted()) {
+                    text.append(" [node ").append(node.id()).append(" down]");
+                }
                 continue;
             }
             RaftNode raft = node.raft();
@@ -243,8 +305,8 @@ public final class Simulation implements SimNode.World {
         timeline.add(String.format("%9.3fs %s", events.now() / 1e6, fault));
     }
 
-    private SimNode node(long id) {
-        return nodes.get((int) id - 1);
+    private SimNode node(long slot) {
+        return nodes.get((int) slot - 1);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -264,7 +326,7 @@ public final class Simulation implements SimNode.World {
     public void send(SimNode from, Message message) {
         invariants.onSend(from, message);
         trace = HashChain.mix(trace + message.hashCode());
-        network.send(message, delivered -> node(delivered.to()).receive(delivered));
+        network.send(message, delivered -> node(SimNode.slotOf(delivered.to())).receive(delivered));
     }
 
     @Override
@@ -280,6 +342,11 @@ public final class Simulation implements SimNode.World {
     @Override
     public long nextSeed() {
         return seeds.nextLong();
+    }
+
+    @Override
+    public List<Long> initialVoters(SimNode node) {
+        return initialVoters.contains(node.id()) ? initialVoters : List.of();
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.Set;
  * @param nodes      cluster size (3 or 5)
  * @param steps      events in the fault phase, after which faults stop and the cluster must recover
  * @param clients    concurrent clients
- * @param faults     which faults the nemesis injects
+ * @param faults     which faults the nemesis injects (snapshots and membership changes among them)
  * @param leaseTicks 0 for ReadIndex reads; otherwise lease reads of this many ticks (clock faults stay within
  *                   the margin such a lease needs)
  */
@@ -27,8 +27,17 @@ public record SimulationOptions(long seed, int nodes, int steps, int clients, Se
         faults = Set.copyOf(faults);
     }
 
+    /** Every classic fault; no membership changes or snapshots (see {@link #withMembershipAndSnapshots()}). */
     public static SimulationOptions defaults(long seed) {
-        return new SimulationOptions(seed, 3, DEFAULT_STEPS, 4, EnumSet.allOf(Fault.class), 0);
+        return new SimulationOptions(seed, 3, DEFAULT_STEPS, 4, Fault.classic(), 0);
+    }
+
+    /** Adds random membership changes and snapshots (with small snapshot thresholds) to the faults. */
+    public SimulationOptions withMembershipAndSnapshots() {
+        EnumSet<Fault> more = EnumSet.copyOf(faults.isEmpty() ? EnumSet.noneOf(Fault.class) : faults);
+        more.add(Fault.MEMBERSHIP);
+        more.add(Fault.SNAPSHOT);
+        return withFaults(more);
     }
 
     public SimulationOptions withSeed(long newSeed) {
@@ -43,6 +52,10 @@ public record SimulationOptions(long seed, int nodes, int steps, int clients, Se
         return new SimulationOptions(seed, nodes, count, clients, faults, leaseTicks);
     }
 
+    public SimulationOptions withLeaseTicks(int ticks) {
+        return new SimulationOptions(seed, nodes, steps, clients, faults, ticks);
+    }
+
     public SimulationOptions withFaults(Set<Fault> enabled) {
         return new SimulationOptions(seed, nodes, steps, clients, enabled, leaseTicks);
     }
@@ -54,9 +67,17 @@ public record SimulationOptions(long seed, int nodes, int steps, int clients, Se
         if (clients != 4) {
             command.append(" --clients ").append(clients);
         }
-        if (!faults.equals(EnumSet.allOf(Fault.class))) {
-            command.append(" --faults ").append(faults.isEmpty() ? "none"
-                    : String.join(",", new java.util.TreeSet<>(faults).stream().map(f -> f.name().toLowerCase()).toList()));
+        java.util.TreeSet<Fault> classic = new java.util.TreeSet<>(faults);
+        classic.retainAll(Fault.classic());
+        if (!classic.equals(Fault.classic())) {
+            command.append(" --faults ").append(classic.isEmpty() ? "none"
+                    : String.join(",", classic.stream().map(f -> f.name().toLowerCase()).toList()));
+        }
+        if (faults.contains(Fault.MEMBERSHIP)) {
+            command.append(" --membership");
+        }
+        if (faults.contains(Fault.SNAPSHOT)) {
+            command.append(" --snapshots");
         }
         if (leaseTicks > 0) {
             command.append(" --lease-ticks ").append(leaseTicks);

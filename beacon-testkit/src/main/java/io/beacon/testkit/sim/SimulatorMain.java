@@ -41,6 +41,14 @@ public final class SimulatorMain implements Callable<Integer> {
             description = "Faults to inject: partition, crash, pause, lossy, slow, clock, all or none (default all).")
     List<String> faults = List.of("all");
 
+    @Option(names = "--membership", description = "Also change members at random times: add, remove (the leader "
+            + "too), replace, re-add, wipe and swap in, transfer leadership.")
+    boolean membership;
+
+    @Option(names = "--snapshots", description = "Also take snapshots at random times, with small snapshot "
+            + "thresholds, short log tails and small InstallSnapshot chunks.")
+    boolean snapshots;
+
     @Option(names = "--lease-ticks", description = "Serve reads from a leader lease of this many ticks (default 0: ReadIndex).")
     int leaseTicks;
 
@@ -50,6 +58,9 @@ public final class SimulatorMain implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print a line per seed and the fault timeline of failures.")
     boolean verbose;
 
+    @Option(names = "--timeline", description = "Print the fault timeline of every seed, passed or failed.")
+    boolean timeline;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new SimulatorMain()).execute(args));
     }
@@ -58,7 +69,14 @@ public final class SimulatorMain implements Callable<Integer> {
     public Integer call() throws Exception {
         long first = seed == null ? 1 : seed;
         int count = seeds != null ? seeds : (seed != null ? 1 : 100);
-        SimulationOptions template = new SimulationOptions(first, nodes, steps, clients, parseFaults(faults), leaseTicks);
+        Set<Fault> enabled = parseFaults(faults);
+        if (membership) {
+            enabled.add(Fault.MEMBERSHIP);
+        }
+        if (snapshots) {
+            enabled.add(Fault.SNAPSHOT);
+        }
+        SimulationOptions template = new SimulationOptions(first, nodes, steps, clients, enabled, leaseTicks);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
         try {
             List<Future<SimulationResult>> runs = new ArrayList<>();
@@ -82,11 +100,14 @@ public final class SimulatorMain implements Callable<Integer> {
                                 result.operations(), result.acknowledgedWrites(), result.committedEntries(),
                                 result.traceHash());
                     }
+                    if (timeline) {
+                        result.timeline().forEach(line -> System.out.println("  " + line));
+                    }
                 } else {
                     failed++;
                     System.out.printf("seed %d FAILED %s%n  replay: %s%n", result.options().seed(), result.failure(),
                             result.options().replayCommand());
-                    if (verbose) {
+                    if (verbose || timeline) {
                         result.timeline().forEach(line -> System.out.println("  " + line));
                     }
                 }
@@ -106,7 +127,7 @@ public final class SimulatorMain implements Callable<Integer> {
         for (String name : names) {
             String normalized = name.trim().toUpperCase(Locale.ROOT);
             if (normalized.equals("ALL")) {
-                result.addAll(EnumSet.allOf(Fault.class));
+                result.addAll(Fault.classic());
             } else if (!normalized.equals("NONE") && !normalized.isEmpty()) {
                 try {
                     result.add(Fault.valueOf(normalized));

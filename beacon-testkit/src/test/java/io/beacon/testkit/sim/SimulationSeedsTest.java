@@ -11,27 +11,33 @@ import java.util.concurrent.Future;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Many seeds of the simulator, as CI runs them: 3-node clusters with ReadIndex reads, 5-node clusters, and
- * lease reads. {@code -Dbeacon.sim.seeds=N} sets the 3-node count (default 500); the others run a fifth of it.
+ * Many seeds of the simulator, as CI runs them, with membership changes and snapshots on top of every classic
+ * fault: 3-node clusters with ReadIndex reads, 5-node clusters, and lease reads; plus the classic faults alone.
+ * {@code -Dbeacon.sim.seeds=N} sets the 3-node count (default 500); the others run a fifth of it.
  */
 class SimulationSeedsTest {
     private static final int SEEDS = Integer.getInteger("beacon.sim.seeds", 500);
 
     @Test
     void threeNodeClustersSurviveEveryFault() throws Exception {
-        assertAllPass(SimulationOptions.defaults(1), SEEDS);
+        assertAllPass(SimulationOptions.defaults(1).withMembershipAndSnapshots(), SEEDS);
     }
 
     @Test
     void fiveNodeClustersSurviveEveryFault() throws Exception {
-        assertAllPass(SimulationOptions.defaults(100_001).withNodes(5), Math.max(1, SEEDS / 5));
+        assertAllPass(SimulationOptions.defaults(100_001).withNodes(5).withMembershipAndSnapshots(),
+                Math.max(1, SEEDS / 5));
     }
 
     @Test
     void leaseReadsStayLinearizableWhileClocksAgree() throws Exception {
-        SimulationOptions lease = new SimulationOptions(200_001, 3, SimulationOptions.DEFAULT_STEPS, 4,
-                SimulationOptions.defaults(1).faults(), 8);
-        assertAllPass(lease, Math.max(1, SEEDS / 5));
+        assertAllPass(SimulationOptions.defaults(200_001).withLeaseTicks(8).withMembershipAndSnapshots(),
+                Math.max(1, SEEDS / 5));
+    }
+
+    @Test
+    void classicFaultsAloneWithTheDefaultSnapshotThresholds() throws Exception {
+        assertAllPass(SimulationOptions.defaults(300_001), Math.max(1, SEEDS / 5));
     }
 
     private static void assertAllPass(SimulationOptions template, int seeds) throws Exception {

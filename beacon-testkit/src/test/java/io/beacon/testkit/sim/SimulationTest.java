@@ -36,6 +36,35 @@ class SimulationTest {
     }
 
     @Test
+    void membershipChangesAndSnapshotsHappenWhenAskedFor() {
+        java.util.List<String> timeline = new java.util.ArrayList<>();
+        for (long seed = 1; seed <= 10; seed++) {
+            SimulationResult result = Simulation.run(SimulationOptions.defaults(seed).withMembershipAndSnapshots());
+            assertThat(result.passed()).as(result.failure()).isTrue();
+            timeline.addAll(result.timeline());
+        }
+        for (String event : java.util.List.of("snapshot on node", "membership addVoter", "membership removeMember",
+                "membership replace", "empty server", "wiped member", "transfer leadership")) {
+            assertThat(timeline).as("timeline mentions %s", event).anyMatch(line -> line.contains(event));
+        }
+        assertThat(timeline).anyMatch(line -> line.matches(".*proposed at \\d+ by.*"));
+    }
+
+    @Test
+    void aSnapshotThatDoesNotMatchTheCommittedStateIsCaught() {
+        int failed = 0;
+        for (long seed = 1; seed <= 5; seed++) {
+            SimulationResult result = Simulation.runSabotaged(SimulationOptions.defaults(seed)
+                    .withMembershipAndSnapshots(), Sabotage.CORRUPT_SNAPSHOT);
+            if (!result.passed()) {
+                assertThat(result.failure()).contains("snapshot");
+                failed++;
+            }
+        }
+        assertThat(failed).isEqualTo(5);
+    }
+
+    @Test
     void acknowledgingBeforePersistingIsCaught() {
         assertThat(failures(Sabotage.ACKNOWLEDGE_BEFORE_PERSIST, 5)).isEqualTo(5);
     }
@@ -59,6 +88,8 @@ class SimulationTest {
                 "bin/beacon-sim --seed 9 --nodes 5 --steps 1000 --clients 6 --faults crash,pause --lease-ticks 7");
         assertThat(SimulationOptions.defaults(9).replayCommand()).isEqualTo(
                 "bin/beacon-sim --seed 9 --nodes 3 --steps 20000");
+        assertThat(SimulationOptions.defaults(9).withMembershipAndSnapshots().replayCommand()).isEqualTo(
+                "bin/beacon-sim --seed 9 --nodes 3 --steps 20000 --membership --snapshots");
     }
 
     private static int failures(Sabotage sabotage, int seeds) {
