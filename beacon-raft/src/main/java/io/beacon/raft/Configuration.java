@@ -112,6 +112,44 @@ public record Configuration(SortedSet<Long> voters, SortedSet<Long> outgoingVote
     // -------------------------------------------------------------------------------------------------------------
     // Transitions. Each returns the next configuration; a joint one is left by leaveJoint().
 
+    /**
+     * The configuration that starts this change: a learner for AddLearner; a learner to promote for AddVoter
+     * and ReplaceVoter; for RemoveMember, the learner gone or a joint configuration without the voter.
+     *
+     * @throws IllegalArgumentException if the change makes no sense for these members
+     */
+    Configuration after(MembershipChange change) {
+        long member = change.id();
+        requireArgument(member > 0, "member ids must be positive: " + change);
+        if (change instanceof MembershipChange.AddLearner) {
+            requireArgument(!isMember(member), member + " is already a member");
+            return withLearner(member, false, RaftNode.NONE);
+        }
+        if (change instanceof MembershipChange.AddVoter) {
+            requireArgument(!isVoter(member), member + " is already a voter");
+            return withLearner(member, true, RaftNode.NONE);
+        }
+        if (change instanceof MembershipChange.ReplaceVoter replace) {
+            requireArgument(voters.contains(replace.replaced()), replace.replaced() + " is not a voter");
+            requireArgument(!isVoter(member), member + " is already a voter");
+            return withLearner(member, true, replace.replaced());
+        }
+        requireArgument(isMember(member), member + " is not a member");
+        if (learners.contains(member)) {
+            return withoutLearner(member);
+        }
+        requireArgument(voters.size() > 1, "cannot remove the last voter " + member);
+        TreeSet<Long> remaining = new TreeSet<>(voters);
+        remaining.remove(member);
+        return enterJoint(remaining);
+    }
+
+    private static void requireArgument(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
     /** Adds a learner; if promote, it is to become a voter (in place of replaced, or NONE) once caught up. */
     Configuration withLearner(long id, boolean promote, long replaced) {
         TreeSet<Long> nextLearners = new TreeSet<>(learners);

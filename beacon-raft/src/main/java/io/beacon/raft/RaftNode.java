@@ -222,35 +222,7 @@ public final class RaftNode {
             // A voter being added or swapped in is part of the change until promoted; removing it cancels it.
             throw new ProposalRejectedException(Reason.MEMBERSHIP_CHANGE_IN_PROGRESS, leaderId);
         }
-        return proposeConfiguration(nextConfiguration(configuration, change));
-    }
-
-    private static Configuration nextConfiguration(Configuration current, MembershipChange change) {
-        long member = change.id();
-        if (member <= 0) {
-            throw new IllegalArgumentException("member ids must be positive: " + change);
-        }
-        if (change instanceof MembershipChange.AddLearner) {
-            requireArgument(!current.isMember(member), member + " is already a member");
-            return current.withLearner(member, false, NONE);
-        }
-        if (change instanceof MembershipChange.AddVoter) {
-            requireArgument(!current.isVoter(member), member + " is already a voter");
-            return current.withLearner(member, true, NONE);
-        }
-        if (change instanceof MembershipChange.ReplaceVoter replace) {
-            requireArgument(current.voters().contains(replace.replaced()), replace.replaced() + " is not a voter");
-            requireArgument(!current.isVoter(member), member + " is already a voter");
-            return current.withLearner(member, true, replace.replaced());
-        }
-        requireArgument(current.isMember(member), member + " is not a member");
-        if (current.learners().contains(member)) {
-            return current.withoutLearner(member);
-        }
-        requireArgument(current.voters().size() > 1, "cannot remove the last voter " + member);
-        TreeSet<Long> remaining = new TreeSet<>(current.voters());
-        remaining.remove(member);
-        return current.enterJoint(remaining);
+        return proposeConfiguration(configuration.after(change));
     }
 
     /**
@@ -1121,9 +1093,4 @@ public final class RaftNode {
         (afterPersist ? messagesAfterPersist : messages).add(message);
     }
 
-    private static void requireArgument(boolean condition, String message) {
-        if (!condition) {
-            throw new IllegalArgumentException(message);
-        }
-    }
 }

@@ -7,7 +7,6 @@ import io.beacon.raft.Ready;
 import io.beacon.raft.SnapshotChunk;
 import io.beacon.raft.SnapshotMetadata;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,9 +28,8 @@ final class SimDisk {
     private final ArrayList<Entry> entries = new ArrayList<>();
     private long base;
     private final HashChain chain = new HashChain();
-    /** A snapshot being received: its metadata and the chunks written so far. */
-    private SnapshotMetadata receiving;
-    private ByteArrayOutputStream received;
+    /** The chunks of a snapshot being received, written so far. */
+    private final ChunkAssembly received = new ChunkAssembly();
     private final ArrayDeque<Ready> inFlight = new ArrayDeque<>();
     private long lastCompletionTime;
 
@@ -109,8 +107,7 @@ final class SimDisk {
             writeEntries(torn.entries(), Math.min(cut, torn.entries().size()));
         }
         inFlight.clear();
-        receiving = null;
-        received = null;
+        received.clear();
     }
 
     /** Everything gone, as if the data directory were deleted. */
@@ -122,8 +119,7 @@ final class SimDisk {
         base = 0;
         chain.truncateTo(0);
         inFlight.clear();
-        receiving = null;
-        received = null;
+        received.clear();
     }
 
     /** Only for {@link Sabotage#FORGETFUL_DISK}: drops entries that were reported durable. */
@@ -145,24 +141,10 @@ final class SimDisk {
     }
 
     private void writeChunk(SnapshotChunk chunk, HashChain committed) {
-        if (chunk.offset() == 0 || !chunk.metadata().equals(receiving)) {
-            if (chunk.offset() != 0) {
-                throw new SimulationFailure("snapshot chunk at offset " + chunk.offset() + " with no earlier chunk");
-            }
-            receiving = chunk.metadata();
-            received = new ByteArrayOutputStream();
+        byte[] whole = received.add(chunk);
+        if (whole != null) {
+            adopt(chunk.metadata(), whole, committed);
         }
-        if (received.size() != chunk.offset()) {
-            throw new SimulationFailure("snapshot chunk at offset " + chunk.offset() + " after " + received.size()
-                    + " bytes");
-        }
-        received.writeBytes(chunk.data());
-        if (!chunk.last()) {
-            return;
-        }
-        adopt(receiving, received.toByteArray(), committed);
-        receiving = null;
-        received = null;
     }
 
     /**

@@ -1,10 +1,8 @@
 package io.beacon.testkit.sim;
 
 import io.beacon.raft.SnapshotChunk;
-import io.beacon.raft.SnapshotMetadata;
 import io.beacon.raft.SnapshotRead;
 
-import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.TreeMap;
 
@@ -17,8 +15,7 @@ final class SimSnapshots {
     private static final int KEPT = 2;
 
     private final TreeMap<Long, byte[]> byIndex = new TreeMap<>();
-    private SnapshotMetadata receiving;
-    private ByteArrayOutputStream received;
+    private final ChunkAssembly assembly = new ChunkAssembly();
 
     void keep(long index, byte[] data) {
         byIndex.put(index, data);
@@ -45,31 +42,15 @@ final class SimSnapshots {
 
     /** Takes a received chunk; returns the whole snapshot once its last chunk arrived, else null. */
     byte[] receive(SnapshotChunk chunk) {
-        if (chunk.offset() == 0 || !chunk.metadata().equals(receiving)) {
-            if (chunk.offset() != 0) {
-                throw new SimulationFailure("snapshot chunk at offset " + chunk.offset() + " starts no snapshot");
-            }
-            receiving = chunk.metadata();
-            received = new ByteArrayOutputStream();
+        byte[] whole = assembly.add(chunk);
+        if (whole != null) {
+            keep(chunk.metadata().index(), whole);
         }
-        if (received.size() != chunk.offset()) {
-            throw new SimulationFailure("snapshot chunk at offset " + chunk.offset() + " after " + received.size()
-                    + " bytes: the core let a chunk through out of order");
-        }
-        received.writeBytes(chunk.data());
-        if (!chunk.last()) {
-            return null;
-        }
-        byte[] whole = received.toByteArray();
-        receiving = null;
-        received = null;
-        keep(chunk.metadata().index(), whole);
         return whole;
     }
 
     void clear() {
         byIndex.clear();
-        receiving = null;
-        received = null;
+        assembly.clear();
     }
 }
