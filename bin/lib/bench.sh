@@ -1,8 +1,9 @@
 # Sourced by the bin/ commands that run JMH benchmarks of beacon-bench from a source checkout.
 # Builds target/beacon-bench.jar (beacon-bench and the modules it depends on; tests are neither compiled nor run)
-# when it is missing or older than the sources, then replaces the shell with java running JMH from that jar.
+# when it is missing or older than the sources, then replaces the shell with java running JMH (run_bench) or a
+# simulation's main class (run_bench_main) from that jar.
 # Environment: JAVA (default java), JAVA_OPTS (options of the JMH host JVM, not of the forked benchmark JVMs:
-# give those to JMH as -jvmArgsAppend), MVN (default mvn).
+# give those to JMH as -jvmArgsAppend; under run_bench_main, of the simulation's JVM), MVN (default mvn).
 
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/build.sh"
 bench_jar="$repo_root/beacon-bench/target/beacon-bench.jar"
@@ -38,13 +39,37 @@ run_bench() {
       args+=("${defaults[i]}" "${defaults[i + 1]}")
     fi
   done
+  bench_prepare
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  exec "${bench_pin[@]}" "${JAVA:-java}" ${JAVA_OPTS:-} -jar "$bench_jar" "${args[@]}" "$@"
+}
+
+# run_bench_main CLASS JAVA_OPTIONS... -- ARGS...
+# Runs a plain main class of beacon-bench (a simulation rather than a JMH benchmark) from the same jar, with ARGS,
+# in a JVM given JAVA_OPTIONS (e.g. a fixed heap) and then JAVA_OPTS, which come last and so override them: here
+# the JVM started is the one measured. Pinned as run_bench is under BEACON_BENCH_CPUS.
+run_bench_main() {
+  local class="$1"
+  shift
+  local -a options=()
+  while [[ $# -gt 0 && "$1" != "--" ]]; do
+    options+=("$1")
+    shift
+  done
+  [[ $# -gt 0 ]] && shift
+  bench_prepare
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  exec "${bench_pin[@]}" "${JAVA:-java}" "${options[@]}" ${JAVA_OPTS:-} -cp "$bench_jar" "$class" "$@"
+}
+
+# bench_prepare: builds the jar if it is missing or stale (exits 70 if the build fails), and sets bench_pin to the
+# taskset prefix BEACON_BENCH_CPUS asks for (empty if unset).
+bench_prepare() {
   if needs_build "$bench_jar" beacon-bench beacon-raft; then
     build_module beacon-bench package || exit 70
   fi
-  local -a pin=()
+  bench_pin=()
   if [[ -n "${BEACON_BENCH_CPUS:-}" ]]; then
-    pin=(taskset -c "$BEACON_BENCH_CPUS")
+    bench_pin=(taskset -c "$BEACON_BENCH_CPUS")
   fi
-  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-  exec "${pin[@]}" "${JAVA:-java}" ${JAVA_OPTS:-} -jar "$bench_jar" "${args[@]}" "$@"
 }
