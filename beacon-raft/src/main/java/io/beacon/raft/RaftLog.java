@@ -123,6 +123,19 @@ final class RaftLog {
         return latest == null ? baseConfiguration : latest.getValue();
     }
 
+    /** Whether the id votes in the configuration in force at index or in any configuration entry after it. */
+    boolean votesInAnyConfigurationFrom(long index, long id) {
+        if (configurationAt(index).isVoter(id)) {
+            return true;
+        }
+        for (Configuration later : configurations.tailMap(index, false).values()) {
+            if (later.isVoter(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Index of the latest configuration entry in the log, or compactedIndex if it holds none. */
     long configurationIndex() {
         return configurations.isEmpty() ? compactedIndex : configurations.lastKey();

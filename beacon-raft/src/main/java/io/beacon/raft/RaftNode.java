@@ -59,6 +59,8 @@ public final class RaftNode {
     private int randomizedElectionTimeout;
     /** Candidate: the answers received in this election, by voter. */
     private final TreeMap<Long, Boolean> votes = new TreeMap<>();
+    /** Follower: reads forwarded to the leader and not answered yet, by context, in the order asked. */
+    private final java.util.LinkedHashSet<Long> forwardedReads = new java.util.LinkedHashSet<>();
     /** Follower: the snapshot being received from the leader, and the bytes received so far. */
     private SnapshotMetadata receivingSnapshot;
     private long receivedBytes;
@@ -170,6 +172,7 @@ public final class RaftNode {
         if (role == Role.LEADER) {
             leaderRead(context, id);
         } else if (leaderId != NONE) {
+            forwardedReads.add(context);
             send(new ReadIndexRequest(term, id, leaderId, context));
         } else {
             readStates.add(ReadState.rejected(context));
@@ -550,14 +553,16 @@ public final class RaftNode {
     }
 
     /**
-     * Whether this node may start an election: it votes in its latest configuration, or in the last one it
-     * knows committed. The second case is a leader that removed itself and appended the configuration without
-     * it, then lost leadership before that entry spread: the remaining voters need its vote (its log is the
-     * longest) and only it can commit that entry, so it must be able to win once more, under its latest
-     * configuration, commit, and hand over.
+     * Whether this node may start an election: it votes in the configuration at its commit index or in any
+     * configuration after it (§4.2.2: a server not in its own latest configuration may still be needed until
+     * that configuration is committed). Example: a leader that removed itself appended the configuration
+     * without it, then lost leadership before the entry spread; the remaining voters need its vote (its log is
+     * the longest) and only it can commit that entry, so it must be able to win once more — tallying under its
+     * latest configuration, as every candidate does — commit, and hand over. A restarted node knows little of
+     * the commit index, so this looks back at every configuration it cannot rule out.
      */
     private boolean promotable() {
-        return configuration.isVoter(id) || log.configurationAt(log.commitIndex()).isVoter(id);
+        return configuration.isVoter(id) || log.votesInAnyConfigurationFrom(log.commitIndex(), id);
     }
 
     private void requireLeader() {
@@ -757,6 +762,9 @@ public final class RaftNode {
     }
 
     private void acceptReadIndexResponse(ReadIndexResponse response) {
+        if (!forwardedReads.remove(response.context())) {
+            return;
+        }
         readStates.add(response.granted() ? ReadState.granted(response.context(), response.readIndex())
                 : ReadState.rejected(response.context()));
     }
@@ -1067,10 +1075,18 @@ public final class RaftNode {
         }
     }
 
+    /**
+     * On any change of role or term: reads this node was confirming as leader, and reads it forwarded to a leader
+     * whose answer can no longer arrive in this term, are rejected, so callers retry instead of waiting forever.
+     */
     private void rejectPendingReads() {
         for (ReadIndexQueue.PendingRead read : reads.takeAll()) {
             answerRead(read.context(), read.requester(), 0, false);
         }
+        for (long context : forwardedReads) {
+            readStates.add(ReadState.rejected(context));
+        }
+        forwardedReads.clear();
     }
 
     // ---------------------------------------------------------------------------------------------------------

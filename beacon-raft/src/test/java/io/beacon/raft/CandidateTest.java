@@ -162,13 +162,13 @@ class CandidateTest {
     }
 
     @Test
-    void section6_4_aCandidateRefusesReadsItIsAskedForAndPassesOnAnswersItGets() {
+    void section6_4_aCandidateRefusesReadsItIsAskedForAndIgnoresAnswersToReadsItNeverForwarded() {
         RaftNode node = Nodes.candidate(3, UnaryOperator.identity());
         node.step(new ReadIndexRequest(FIRST_TERM, 2, 1, 42));
         node.step(new ReadIndexResponse(FIRST_TERM, 2, 1, 7, 0, false));
         Ready ready = persist(node);
         assertThat(ready.messages()).containsExactly(new ReadIndexResponse(FIRST_TERM, 1, 2, 42, 0, false));
-        assertThat(ready.readStates()).containsExactly(ReadState.rejected(7));
+        assertThat(ready.readStates()).isEmpty();
         assertThat(node.role()).isEqualTo(Role.CANDIDATE);
     }
 

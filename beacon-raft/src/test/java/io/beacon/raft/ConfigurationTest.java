@@ -12,6 +12,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import static io.beacon.raft.Configurations.ids;
+import static io.beacon.raft.Configurations.joint;
+import static io.beacon.raft.Configurations.learners;
+import static io.beacon.raft.Configurations.simple;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,22 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ConfigurationTest {
 
-    private static TreeSet<Long> ids(long... ids) {
-        TreeSet<Long> set = new TreeSet<>();
-        for (long id : ids) {
-            set.add(id);
-        }
-        return set;
-    }
 
-    private static Configuration simple(long... voters) {
-        return new Configuration(ids(voters), ids(), ids(), new TreeMap<>());
-    }
 
-    /** C_new = incoming, C_old = outgoing. */
-    private static Configuration joint(TreeSet<Long> incoming, TreeSet<Long> outgoing) {
-        return new Configuration(incoming, outgoing, ids(), new TreeMap<>());
-    }
 
     private static VoteResult tally(Configuration configuration, Set<Long> granted, Set<Long> rejected) {
         return configuration.tally(granted::contains, rejected::contains);

@@ -113,13 +113,34 @@ class FollowerTest {
     @Test
     void section6_4_aFollowerRefusesReadIndexRequestsAndPassesOnTheLeadersAnswers() {
         RaftNode node = follower();
+        node.step(new AppendEntries(2, 1, 2, 0, 0, List.of(), 0));
+        node.readIndex(12);
+        node.readIndex(13);
         node.step(new ReadIndexRequest(2, 3, 2, 11));
         node.step(new ReadIndexResponse(2, 1, 2, 12, 0, false));
         node.step(new ReadIndexResponse(2, 1, 2, 13, 5, true));
+        // An answer to a read this node never forwarded (or already answered) is ignored.
+        node.step(new ReadIndexResponse(2, 1, 2, 13, 6, true));
+        node.step(new ReadIndexResponse(2, 1, 2, 14, 6, true));
         assertThat(node.hasReady()).isTrue();
         Ready ready = persist(node);
-        assertThat(ready.messages()).containsExactly(new ReadIndexResponse(2, 2, 3, 11, 0, false));
+        assertThat(ready.messages()).contains(new ReadIndexResponse(2, 2, 3, 11, 0, false));
         assertThat(ready.readStates()).containsExactly(ReadState.rejected(12), ReadState.granted(13, 5));
+    }
+
+    @Test
+    void section6_4_readsForwardedToALeaderAreRejectedWhenTheTermChanges() {
+        RaftNode node = follower();
+        node.step(new AppendEntries(2, 1, 2, 0, 0, List.of(), 0));
+        node.readIndex(21);
+        node.readIndex(22);
+        assertThat(persist(node).readStates()).isEmpty();
+        node.step(new Heartbeat(3, 3, 2, 0, 1));
+        Ready ready = persist(node);
+        assertThat(ready.readStates()).containsExactly(ReadState.rejected(21), ReadState.rejected(22));
+        // The old leader's late answer changes nothing.
+        node.step(new ReadIndexResponse(3, 1, 2, 21, 5, true));
+        assertThat(persist(node).readStates()).isEmpty();
     }
 
     @Test

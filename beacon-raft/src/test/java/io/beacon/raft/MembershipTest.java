@@ -33,6 +33,10 @@ import static io.beacon.raft.TestCluster.BOOTSTRAP_TERM;
 import static io.beacon.raft.TestCluster.FIRST_NOOP;
 import static io.beacon.raft.TestCluster.FIRST_PROPOSAL;
 import static io.beacon.raft.TestCluster.FIRST_TERM;
+import static io.beacon.raft.Configurations.ids;
+import static io.beacon.raft.Configurations.joint;
+import static io.beacon.raft.Configurations.learners;
+import static io.beacon.raft.Configurations.simple;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -43,25 +47,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class MembershipTest {
 
-    private static TreeSet<Long> ids(long... ids) {
-        TreeSet<Long> set = new TreeSet<>();
-        for (long id : ids) {
-            set.add(id);
-        }
-        return set;
-    }
 
-    private static Configuration simple(long... voters) {
-        return Configuration.of(List.copyOf(ids(voters)));
-    }
 
-    private static Configuration joint(TreeSet<Long> incoming, TreeSet<Long> outgoing) {
-        return new Configuration(incoming, outgoing, ids(), new TreeMap<>());
-    }
 
-    private static Configuration learners(Configuration voters, Map<Long, Long> promotions, long... learners) {
-        return new Configuration(voters.voters(), voters.outgoingVoters(), ids(learners), new TreeMap<>(promotions));
-    }
 
     /** The configuration every initial member of a three-node TestCluster bootstraps with, as entry 1. */
     private static final Configuration BOOTSTRAP = simple(1, 2, 3);
@@ -1101,5 +1089,37 @@ class MembershipTest {
         accept(node, 3, jointIndex + 1);
         assertThat(node.role()).isEqualTo(Role.FOLLOWER);
         assertThat(sent(node)).as("no TimeoutNow (nobody has the command), no AppendEntries").isEmpty();
+    }
+
+    @Test
+    void section4_2_2_aRestartedLeaderThatRemovedItselfMayStillCampaignUntilItKnowsTheRemovalCommitted() {
+        // Node 1 led {1, 2}, removed itself (joint, then C_new = {2} appended) and crashed before the last entry
+        // spread. After a restart it knows nothing committed, its latest configuration leaves it out, yet voter 2
+        // needs its vote in the joint configuration: it must campaign, under its latest configuration.
+        Configuration bootstrap = Configuration.of(List.of(1L, 2L));
+        Configuration joint = new Configuration(new TreeSet<>(List.of(2L)), new TreeSet<>(List.of(1L, 2L)),
+                new TreeSet<>(), new TreeMap<>());
+        Configuration alone = Configuration.of(List.of(2L));
+        List<Entry> log = List.of(Entry.configuration(1, 1, bootstrap), Entry.noop(2, 2),
+                Entry.configuration(3, 2, joint), Entry.configuration(4, 2, alone));
+        RaftNode restarted = new RaftNode(RaftConfig.defaults(1, List.of(1L, 2L)).withPreVote(false),
+                new PersistentState(new HardState(2, 1), null, log));
+        assertThat(restarted.configuration()).isEqualTo(alone);
+        tickUntil(restarted, () -> restarted.role() == Role.CANDIDATE);
+        Ready ready = persist(restarted);
+        assertThat(only(ready.messagesAfterPersist(), RequestVote.class)).extracting(RequestVote::to)
+                .containsExactly(2L);
+        // Voter 2's vote alone wins under {2}; the new leader then commits {2} and hands over.
+        restarted.step(new RequestVoteResponse(3, 2, 1, false, true));
+        assertThat(restarted.role()).isEqualTo(Role.LEADER);
+
+        // Once it knows a configuration without it is committed, a node does not campaign any more.
+        RaftNode removed = new RaftNode(RaftConfig.defaults(1, List.of(1L, 2L)).withPreVote(false),
+                new PersistentState(new HardState(2, 1), null, log));
+        removed.step(new AppendEntries(3, 2, 1, 4, 2, List.of(), 4));
+        for (int i = 0; i < 100; i++) {
+            removed.tick();
+        }
+        assertThat(removed.role()).isEqualTo(Role.FOLLOWER);
     }
 }

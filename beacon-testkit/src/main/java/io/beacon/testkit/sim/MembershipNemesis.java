@@ -145,6 +145,9 @@ final class MembershipNemesis {
         }
         Configuration members = leader.raft().configuration();
         stopRemoved(leader);
+        if (stopRemovedServers) {
+            retireStrays(leader);
+        }
         long dead = deadMember(members);
         if (dead == 0) {
             return !members.isJoint() && members.promotions().isEmpty();
@@ -203,6 +206,22 @@ final class MembershipNemesis {
                     timeline.accept("stop removed server " + member);
                     server.retire(random.split());
                 }
+            }
+        }
+    }
+
+    /**
+     * Shuts down every running server outside the leader's configurations: a re-add that was proposed and then
+     * lost leaves such a server running, and without pre-vote and check-quorum it would disrupt the cluster.
+     */
+    private void retireStrays(SimNode leader) {
+        Configuration latest = leader.raft().configuration();
+        Configuration committed = leader.raft().committedConfiguration();
+        for (SimNode server : servers) {
+            if (server.isUp() && !latest.isMember(server.id()) && !committed.isMember(server.id())) {
+                timeline.accept("stop stray server " + server.id());
+                toStop.remove(server.id());
+                server.retire(random.split());
             }
         }
     }

@@ -231,7 +231,9 @@ final class SimNode {
         List<Runnable> deferred = new ArrayList<>(deferredWhilePaused);
         deferredWhilePaused.clear();
         for (Runnable action : deferred) {
+            // Each input that waited is an event of its own: the checks run after every one.
             action.run();
+            world.invariants().afterEvent();
         }
         if (!ticksFirst && raft != null && !paused) {
             catchUpTicks();
@@ -242,8 +244,9 @@ final class SimNode {
         long missed = Math.round((world.now() - pausedAt) * clockRate / tickMicros);
         for (long i = 0; i < missed && raft != null; i++) {
             raft.tick();
+            process();
+            world.invariants().afterEvent();
         }
-        process();
     }
 
     private void scheduleTick(long tickMicros, int life) {

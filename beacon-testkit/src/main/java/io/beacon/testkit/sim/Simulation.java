@@ -296,7 +296,8 @@ public final class Simulation implements SimNode.World {
             text.append(" [node ").append(node.id()).append(' ').append(raft.role()).append(" term ")
                     .append(raft.term()).append(" leader ").append(raft.leaderId()).append(" last ")
                     .append(raft.lastIndex()).append(" commit ").append(raft.commitIndex())
-                    .append(node.isPaused() ? " paused" : "").append(']');
+                    .append(node.isPaused() ? " paused" : "").append(" config ").append(raft.configuration())
+                    .append(']');
         }
         return text.toString().trim();
     }
