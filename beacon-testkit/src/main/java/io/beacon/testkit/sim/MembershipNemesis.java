@@ -148,6 +148,14 @@ final class MembershipNemesis {
         if (stopRemovedServers) {
             retireStrays(leader);
         }
+        for (long member : members.members()) {
+            // A member whose server is down only because a fault or the nemesis left it so comes back.
+            SimNode server = servers.get((int) SimNode.slotOf(member) - 1);
+            if (server.id() == member && !server.isUp()) {
+                timeline.accept("start member " + member);
+                server.start(tickMicros);
+            }
+        }
         long dead = deadMember(members);
         if (dead == 0) {
             return !members.isJoint() && members.promotions().isEmpty();
@@ -211,14 +219,16 @@ final class MembershipNemesis {
     }
 
     /**
-     * Shuts down every running server outside the leader's configurations: a re-add that was proposed and then
-     * lost leaves such a server running, and without pre-vote and check-quorum it would disrupt the cluster.
+     * Shuts down every running server outside the leader's configurations that believes it is a member: a re-add
+     * that was proposed and then lost leaves such a server running, and without pre-vote and check-quorum it
+     * would disrupt the cluster. A fresh server waiting to be added believes nothing and may stay.
      */
     private void retireStrays(SimNode leader) {
         Configuration latest = leader.raft().configuration();
         Configuration committed = leader.raft().committedConfiguration();
         for (SimNode server : servers) {
-            if (server.isUp() && !latest.isMember(server.id()) && !committed.isMember(server.id())) {
+            if (server.isUp() && !latest.isMember(server.id()) && !committed.isMember(server.id())
+                    && server.raft().configuration().isMember(server.id())) {
                 timeline.accept("stop stray server " + server.id());
                 toStop.remove(server.id());
                 server.retire(random.split());
