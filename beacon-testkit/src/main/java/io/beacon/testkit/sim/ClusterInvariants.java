@@ -37,6 +37,8 @@ final class ClusterInvariants {
     private final HashChain committed = new HashChain();
     /** The state machine's hash after each committed index, as the first node to apply it computed it. */
     private long[] stateHashes = new long[1024];
+    /** The term of the leader that committed each index (the first node to apply it). */
+    private long[] commitTerms = new long[1024];
     /** Per server slot: the log, the configurations its configuration entries define, as its memory holds them. */
     private final Map<Long, NodeView> views = new HashMap<>();
     /** The configurations the committed history defines, by the index of their entry (the first at 0). */
@@ -190,6 +192,10 @@ final class ClusterInvariants {
         }
         require(entry.index() == committed.size() + 1, "committed history gap at %d", entry.index());
         committed.put(entry);
+        if (entry.index() >= commitTerms.length) {
+            commitTerms = Arrays.copyOf(commitTerms, commitTerms.length * 2);
+        }
+        commitTerms[(int) entry.index()] = node.raft().term();
         if (entry.type() == EntryType.CONFIGURATION) {
             committedConfigurations.put(entry.index(), Configuration.decode(entry.data()));
         }
@@ -311,9 +317,14 @@ final class ClusterInvariants {
             require(view.lastConfiguration.isQuorum(voter -> voter == id
                             || id == votesByVoter.getOrDefault(voter, Map.of()).getOrDefault(term, 0L)),
                     "node %d leads term %d without votes from a majority of %s", id, term, view.lastConfiguration);
+            // Leader completeness (§3.6.3): every entry committed in an earlier term. A node may still win an
+            // old term late, after a later term's leader committed more; it will step down on hearing of it.
             long committedIndex = committed.size();
+            while (committedIndex > 0 && commitTerms[(int) committedIndex] >= term) {
+                committedIndex--;
+            }
             require(view.log.size() >= committedIndex && view.log.hashAt(committedIndex) == committed.hashAt(
-                    committedIndex), "leader %d of term %d lacks committed entries up to %d", id, term,
+                    committedIndex), "leader %d of term %d lacks entries committed before it, up to %d", id, term,
                     committedIndex);
         } else if (raft.commitIndex() > view.lastCommit) {
             // The commit was decided under the configuration in force when this event began.

@@ -74,12 +74,11 @@ final class MembershipNemesis {
             case 5 -> {
                 // A removed server comes back with the data it had.
                 SimNode old = pick(server -> !slotInUse(members, server) && server.hasData());
-                if (old != null) {
+                if (old != null && request(leader, new MembershipChange.AddVoter(old.id()))) {
                     toStop.remove(old.id());
                     if (!old.isUp()) {
                         old.start(tickMicros);
                     }
-                    request(leader, new MembershipChange.AddVoter(old.id()));
                 }
             }
             case 6 -> wipe(leader, members);
@@ -139,6 +138,15 @@ final class MembershipNemesis {
      * the configuration has only live members and no change in flight.
      */
     boolean repair() {
+        java.util.Set<Long> known = membersKnownAnywhere();
+        for (long member : known) {
+            // A member whose server is down only because a fault or the nemesis left it so comes back.
+            SimNode server = servers.get((int) SimNode.slotOf(member) - 1);
+            if (server.id() == member && !server.isUp()) {
+                timeline.accept("start member " + member);
+                server.start(tickMicros);
+            }
+        }
         SimNode leader = leader();
         if (leader == null) {
             return false;
@@ -146,15 +154,10 @@ final class MembershipNemesis {
         Configuration members = leader.raft().configuration();
         stopRemoved(leader);
         if (stopRemovedServers) {
-            retireStrays(leader);
-        }
-        for (long member : members.members()) {
-            // A member whose server is down only because a fault or the nemesis left it so comes back.
-            SimNode server = servers.get((int) SimNode.slotOf(member) - 1);
-            if (server.id() == member && !server.isUp()) {
-                timeline.accept("start member " + member);
-                server.start(tickMicros);
-            }
+            // The leader vouches for itself and its members; others vouch only for members besides themselves.
+            known.addAll(members.members());
+            known.addAll(leader.raft().committedConfiguration().members());
+            retireStrays(known);
         }
         long dead = deadMember(members);
         if (dead == 0) {
@@ -219,16 +222,14 @@ final class MembershipNemesis {
     }
 
     /**
-     * Shuts down every running server outside the leader's configurations that believes it is a member: a re-add
+     * Shuts down every running server with data that neither the leader's configurations nor another running
+     * server's configuration count: a re-add
      * that was proposed and then lost leaves such a server running, and without pre-vote and check-quorum it
-     * would disrupt the cluster. A fresh server waiting to be added believes nothing and may stay.
+     * would disrupt the cluster. A fresh server waiting to be added has nothing to campaign with and stays.
      */
-    private void retireStrays(SimNode leader) {
-        Configuration latest = leader.raft().configuration();
-        Configuration committed = leader.raft().committedConfiguration();
+    private void retireStrays(java.util.Set<Long> known) {
         for (SimNode server : servers) {
-            if (server.isUp() && !latest.isMember(server.id()) && !committed.isMember(server.id())
-                    && server.raft().configuration().isMember(server.id())) {
+            if (server.isUp() && !known.contains(server.id()) && server.hasData()) {
                 timeline.accept("stop stray server " + server.id());
                 toStop.remove(server.id());
                 server.retire(random.split());
@@ -236,7 +237,23 @@ final class MembershipNemesis {
         }
     }
 
-    private void request(SimNode leader, MembershipChange change) {
+    /** Every member of the latest configuration of any running server, except in that server itself. */
+    private java.util.Set<Long> membersKnownAnywhere() {
+        java.util.Set<Long> known = new java.util.TreeSet<>();
+        for (SimNode server : servers) {
+            if (server.isUp()) {
+                for (long member : server.raft().configuration().members()) {
+                    if (member != server.id()) {
+                        known.add(member);
+                    }
+                }
+            }
+        }
+        return known;
+    }
+
+    /** Asks the leader for a change; returns whether it was proposed. */
+    private boolean request(SimNode leader, MembershipChange change) {
         try {
             long index = leader.raft().changeMembership(change);
             timeline.accept("membership " + describe(change) + " proposed at " + index + " by " + leader.id());
@@ -246,8 +263,10 @@ final class MembershipNemesis {
                 toStop.add(replace.replaced());
             }
             leader.process();
+            return true;
         } catch (ProposalRejectedException | IllegalArgumentException e) {
             timeline.accept("membership " + describe(change) + " refused: " + e.getMessage());
+            return false;
         }
     }
 
