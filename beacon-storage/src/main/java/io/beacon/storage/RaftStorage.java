@@ -380,6 +380,12 @@ public final class RaftStorage implements AutoCloseable {
     private void fail(StorageFailedException exception, List<Task> group) {
         failure = exception;
         LOG.error("storage stopped: {}", exception.getMessage(), exception.getCause());
+        // The node hears first, so that it stops before any caller learns of the failure from a future.
+        try {
+            failureListener.accept(exception);
+        } catch (RuntimeException e) {
+            LOG.error("storage failure listener threw", e);
+        }
         for (Task task : group) {
             if (task.future() != null) {
                 task.future().completeExceptionally(exception);
@@ -390,11 +396,6 @@ public final class RaftStorage implements AutoCloseable {
             if (waiting.future() != null) {
                 waiting.future().completeExceptionally(exception);
             }
-        }
-        try {
-            failureListener.accept(exception);
-        } catch (RuntimeException e) {
-            LOG.error("storage failure listener threw", e);
         }
     }
 

@@ -43,7 +43,8 @@ final class SegmentHeader {
     /**
      * What is wrong with the header at the start of segment (null if nothing), given the name's first index. A
      * problem is "torn" when a crash could have caused it — the header cut short, never written (zeros), or its
-     * checksum off under the right magic — and not when the header is whole but of another format or version.
+     * checksum off under the right magic (give or take two bits) — and not when the header is whole but of another
+     * format or version.
      */
     static Problem problem(ByteBuffer segment, long expectedFirstIndex) {
         if (segment.limit() < BYTES) {
@@ -56,13 +57,16 @@ final class SegmentHeader {
         if (zeros) {
             return new Problem(0, "segment header never written (zeros)", true);
         }
-        if (segment.getInt(0) != MAGIC) {
-            return new Problem(0, String.format("wrong magic number 0x%08x, not a Beacon log segment",
-                    segment.getInt(0)), false);
-        }
         CRC32C crc = new CRC32C();
         crc.update(segment.duplicate().position(0).limit(16));
-        if ((int) crc.getValue() != segment.getInt(16)) {
+        boolean checksumMatches = (int) crc.getValue() == segment.getInt(16);
+        if (segment.getInt(0) != MAGIC) {
+            // A bit or two off under a bad checksum is damage to our own header; anything else is another format.
+            boolean damaged = !checksumMatches && Integer.bitCount(segment.getInt(0) ^ MAGIC) <= 2;
+            return new Problem(0, String.format("wrong magic number 0x%08x, not a Beacon log segment",
+                    segment.getInt(0)), damaged);
+        }
+        if (!checksumMatches) {
             return new Problem(16, "segment header checksum mismatch", true);
         }
         if (segment.getInt(4) != VERSION) {

@@ -27,12 +27,15 @@ final class CrashableDisk implements StorageIo {
     private final TreeMap<Path, Inode> durable = new TreeMap<>();
     private final List<NamespaceChange> unsyncedChanges = new ArrayList<>();
     private int generation;
+    /** After a crash nothing works until {@link #powerOn()}: the process that used the disk died with it. */
+    private boolean off;
     private boolean failForce;
     private boolean failWrites;
     private long operationsUntilCrash = -1;
     private Random crashRandom;
     private long forces;
     private final List<String> crashLog = new ArrayList<>();
+    private final java.util.ArrayDeque<String> trace = new java.util.ArrayDeque<>();
 
     private static final class Inode {
         final boolean directory;
@@ -93,11 +96,24 @@ final class CrashableDisk implements StorageIo {
         return List.copyOf(crashLog);
     }
 
+    /** The last operations, oldest first, for a failing test's message. */
+    synchronized List<String> trace() {
+        return List.copyOf(trace);
+    }
+
+    private void trace(String operation) {
+        if (trace.size() == 300) {
+            trace.removeFirst();
+        }
+        trace.addLast(operation);
+    }
+
     /**
      * Loses power: keeps a random part of everything not yet durable (see the class comment) and kills every
      * handle open until now.
      */
     synchronized void crash(Random random) {
+        trace("CRASH");
         crashLog.clear();
         int keptChanges = random.nextInt(unsyncedChanges.size() + 1);
         for (int i = 0; i < keptChanges; i++) {
@@ -143,6 +159,18 @@ final class CrashableDisk implements StorageIo {
         }
         generation++;
         operationsUntilCrash = -1;
+        off = true;
+    }
+
+    /** Boots again after a crash: a new process may use the disk. */
+    synchronized void powerOn() {
+        off = false;
+    }
+
+    private void requirePower() {
+        if (off) {
+            throw new java.io.UncheckedIOException(new IOException("the disk has no power"));
+        }
     }
 
     // ---- the file system ----
@@ -150,6 +178,7 @@ final class CrashableDisk implements StorageIo {
     @Override
     public synchronized StorageFile open(Path file) throws IOException {
         operation();
+        trace("open " + file);
         Inode inode = current.get(file);
         if (inode == null) {
             requireDirectory(file.getParent());
@@ -164,17 +193,20 @@ final class CrashableDisk implements StorageIo {
 
     @Override
     public synchronized boolean exists(Path path) {
+        requirePower();
         return current.containsKey(path);
     }
 
     @Override
     public synchronized boolean isDirectory(Path path) {
+        requirePower();
         Inode inode = current.get(path);
         return inode != null && inode.directory;
     }
 
     @Override
     public synchronized List<String> list(Path directory) throws IOException {
+        operation();
         requireDirectory(directory);
         List<String> names = new ArrayList<>();
         for (Path path : current.tailMap(directory, false).keySet()) {
@@ -217,6 +249,7 @@ final class CrashableDisk implements StorageIo {
         if (inode.directory && !list(path).isEmpty()) {
             throw new IOException(path + " is not empty");
         }
+        trace("delete " + path);
         current.remove(path);
         unsyncedChanges.add(new NamespaceChange(path, null, null));
     }
@@ -227,6 +260,7 @@ final class CrashableDisk implements StorageIo {
         if (!current.containsKey(from)) {
             throw new NoSuchFileException(from.toString());
         }
+        trace("rename " + from + " " + to);
         move(current, from, to);
         unsyncedChanges.add(new NamespaceChange(from, null, to));
     }
@@ -235,6 +269,7 @@ final class CrashableDisk implements StorageIo {
     public synchronized void syncDirectory(Path directory) throws IOException {
         operation();
         requireDirectory(directory);
+        trace("syncDirectory " + directory);
         forces++;
         int last = -1;
         for (int i = 0; i < unsyncedChanges.size(); i++) {
@@ -311,6 +346,9 @@ final class CrashableDisk implements StorageIo {
 
     /** Counts an operation towards a planned crash, and crashes (failing the operation) when it is due. */
     private void operation() throws IOException {
+        if (off) {
+            throw new IOException("the disk has no power");
+        }
         if (operationsUntilCrash == 0) {
             crash(crashRandom);
             throw new IOException("the disk lost power");
@@ -329,8 +367,17 @@ final class CrashableDisk implements StorageIo {
             this.openedIn = openedIn;
         }
 
+        private String name() {
+            for (Map.Entry<Path, Inode> entry : current.entrySet()) {
+                if (entry.getValue() == inode) {
+                    return entry.getKey().toString();
+                }
+            }
+            return "(deleted)";
+        }
+
         private void alive() throws IOException {
-            if (openedIn != generation) {
+            if (openedIn != generation || off) {
                 throw new IOException("the disk lost power since this file was opened");
             }
         }
@@ -363,6 +410,7 @@ final class CrashableDisk implements StorageIo {
                 }
                 byte[] bytes = new byte[src.remaining()];
                 src.get(bytes);
+                trace("write " + bytes.length + " at " + position + " of " + name());
                 DataChange change = DataChange.write(position, bytes);
                 inode.data = change.applyTo(inode.data.clone());
                 inode.unsynced.add(change);
@@ -374,6 +422,7 @@ final class CrashableDisk implements StorageIo {
             synchronized (CrashableDisk.this) {
                 alive();
                 operation();
+                trace("truncate " + size + " of " + name());
                 if (size < inode.data.length) {
                     DataChange change = DataChange.truncate(size);
                     inode.data = change.applyTo(inode.data);
@@ -388,6 +437,7 @@ final class CrashableDisk implements StorageIo {
                 alive();
                 operation();
                 forces++;
+                trace("force " + name() + " size " + inode.data.length);
                 if (failForce) {
                     throw new IOException("Input/output error (injected fsync failure)");
                 }
