@@ -43,7 +43,8 @@ public final class RaftStorage implements AutoCloseable {
     private final HardStateFile hardStateFile;
     private final SnapshotStore snapshots;
     private final long memberId;
-    private final PersistentState recovered;
+    /** Handed over once and then dropped, so that the storage does not pin a whole log in memory. */
+    private PersistentState recovered;
     private final RecoveryReport report;
     private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
@@ -170,9 +171,17 @@ public final class RaftStorage implements AutoCloseable {
         return memberId;
     }
 
-    /** What the node restarts from: hard state, newest snapshot and the log entries after it. */
-    public PersistentState recoveredState() {
-        return recovered;
+    /**
+     * What the node restarts from: hard state, newest snapshot and the log entries after it. Handed over once:
+     * a second call fails, as the storage keeps no copy of the log.
+     */
+    public synchronized PersistentState recoveredState() {
+        PersistentState state = recovered;
+        if (state == null) {
+            throw new IllegalStateException("the recovered state was already handed over");
+        }
+        recovered = null;
+        return state;
     }
 
     /** What recovery repaired (torn tails and the like), each also logged at WARN. */

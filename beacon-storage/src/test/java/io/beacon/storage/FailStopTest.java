@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static io.beacon.storage.StorageTestSupport.append;
 import static io.beacon.storage.StorageTestSupport.entries;
 import static io.beacon.storage.StorageTestSupport.entry;
+import static io.beacon.storage.StorageTestSupport.recovered;
 import static io.beacon.storage.StorageTestSupport.setHardState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -51,7 +52,7 @@ class FailStopTest {
         disk.crash(new java.util.Random(1));
         disk.powerOn();
         try (RaftStorage storage = RaftStorage.open(disk, ROOT, StorageOptions.DEFAULTS, () -> 2)) {
-            assertThat(storage.recoveredState().entries()).as("what was confirmed durable")
+            assertThat(recovered(storage).entries()).as("what was confirmed durable")
                     .startsWith(entries(1, 10, 1).toArray(new io.beacon.raft.Entry[0]));
         }
     }
@@ -84,7 +85,7 @@ class FailStopTest {
         disk.crash(new java.util.Random(2));
         disk.powerOn();
         try (RaftStorage storage = RaftStorage.open(disk, ROOT, StorageOptions.DEFAULTS, () -> 2)) {
-            assertThat(storage.recoveredState().hardState().term()).isEqualTo(1);
+            assertThat(recovered(storage).hardState().term()).isEqualTo(1);
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.Random;
 import static io.beacon.storage.StorageTestSupport.append;
 import static io.beacon.storage.StorageTestSupport.entries;
 import static io.beacon.storage.StorageTestSupport.entry;
+import static io.beacon.storage.StorageTestSupport.recovered;
 import static io.beacon.storage.StorageTestSupport.receiveSnapshot;
 import static io.beacon.storage.StorageTestSupport.setHardState;
 import static io.beacon.storage.StorageTestSupport.snapshot;
@@ -39,8 +40,8 @@ class RaftStorageTest {
     void aNewDirectoryGetsAMemberIdentityThatSurvivesRestarts() throws Exception {
         try (RaftStorage storage = RaftStorage.open(directory, StorageOptions.DEFAULTS, () -> 7)) {
             assertThat(storage.memberId()).isEqualTo(7);
-            assertThat(storage.recoveredState().hardState()).isEqualTo(HardState.INITIAL);
-            assertThat(storage.recoveredState().entries()).isEmpty();
+            assertThat(recovered(storage).hardState()).isEqualTo(HardState.INITIAL);
+            assertThat(recovered(storage).entries()).isEmpty();
         }
         try (RaftStorage storage = RaftStorage.open(directory, StorageOptions.DEFAULTS, () -> 8)) {
             assertThat(storage.memberId()).as("identity comes from the disk, not the supplier").isEqualTo(7);
@@ -55,7 +56,7 @@ class RaftStorageTest {
         wipe(directory);
         try (RaftStorage storage = RaftStorage.open(directory, StorageOptions.DEFAULTS, () -> 9)) {
             assertThat(storage.memberId()).isEqualTo(9);
-            assertThat(storage.recoveredState().hardState()).isEqualTo(HardState.INITIAL);
+            assertThat(recovered(storage).hardState()).isEqualTo(HardState.INITIAL);
         }
     }
 
@@ -69,14 +70,14 @@ class RaftStorageTest {
         }
         assertThat(segmentCount()).isGreaterThan(5);
         try (RaftStorage storage = open(SMALL_SEGMENTS)) {
-            PersistentState state = storage.recoveredState();
+            PersistentState state = recovered(storage);
             assertThat(state.hardState()).isEqualTo(new HardState(2, 1));
             assertThat(state.entries()).containsExactlyElementsOf(written);
             assertThat(storage.recoveryReport().repairs()).isEmpty();
             assertThat(append(storage, List.of(entry(201, 2)))).as("appends go on after a restart").isEqualTo(201);
         }
         try (RaftStorage storage = open(SMALL_SEGMENTS)) {
-            assertThat(storage.recoveredState().entries()).hasSize(201);
+            assertThat(recovered(storage).entries()).hasSize(201);
         }
     }
 
@@ -91,7 +92,7 @@ class RaftStorageTest {
         try (RaftStorage storage = open(SMALL_SEGMENTS)) {
             List<Entry> expected = new ArrayList<>(entries(1, 39, 2));
             expected.addAll(entries(40, 45, 3));
-            assertThat(storage.recoveredState().entries()).containsExactlyElementsOf(expected);
+            assertThat(recovered(storage).entries()).containsExactlyElementsOf(expected);
         }
     }
 
@@ -103,7 +104,7 @@ class RaftStorageTest {
             append(storage, entries(1, 5, 3));
         }
         try (RaftStorage storage = open(SMALL_SEGMENTS)) {
-            assertThat(storage.recoveredState().entries()).containsExactlyElementsOf(entries(1, 5, 3));
+            assertThat(recovered(storage).entries()).containsExactlyElementsOf(entries(1, 5, 3));
         }
     }
 
@@ -131,7 +132,7 @@ class RaftStorageTest {
             assertThat(segmentCount()).isLessThan(before);
         }
         try (RaftStorage storage = open(SMALL_SEGMENTS)) {
-            PersistentState state = storage.recoveredState();
+            PersistentState state = recovered(storage);
             assertThat(state.snapshot()).isEqualTo(snapshot(200, 2));
             assertThat(state.entries()).containsExactlyElementsOf(entries(201, 300, 2));
             try (InputStream in = storage.openSnapshot(200)) {
@@ -150,8 +151,8 @@ class RaftStorageTest {
             assertThat(storage.latestSnapshot()).isEqualTo(snapshot(40, 2));
         }
         try (RaftStorage storage = open(SMALL_SEGMENTS)) {
-            assertThat(storage.recoveredState().snapshot()).isEqualTo(snapshot(40, 2));
-            assertThat(storage.recoveredState().entries()).containsExactlyElementsOf(entries(41, 50, 2));
+            assertThat(recovered(storage).snapshot()).isEqualTo(snapshot(40, 2));
+            assertThat(recovered(storage).entries()).containsExactlyElementsOf(entries(41, 50, 2));
             assertThat(storage.readSnapshotChunk(40, 1000, 500))
                     .containsExactly(java.util.Arrays.copyOfRange(state, 1000, 1500));
             assertThat(storage.snapshotSize(40)).isEqualTo(state.length);
@@ -167,8 +168,8 @@ class RaftStorageTest {
             append(storage, entries(41, 42, 4));
         }
         try (RaftStorage storage = open(SMALL_SEGMENTS)) {
-            assertThat(storage.recoveredState().snapshot()).isEqualTo(snapshot(40, 3));
-            assertThat(storage.recoveredState().entries()).containsExactlyElementsOf(entries(41, 42, 4));
+            assertThat(recovered(storage).snapshot()).isEqualTo(snapshot(40, 3));
+            assertThat(recovered(storage).entries()).containsExactlyElementsOf(entries(41, 42, 4));
         }
     }
 
@@ -180,8 +181,8 @@ class RaftStorageTest {
             receiveSnapshot(storage, snapshot(500, 4), randomBytes(3000), 1000);
         }
         try (RaftStorage storage = open(SMALL_SEGMENTS)) {
-            assertThat(storage.recoveredState().snapshot()).isEqualTo(snapshot(500, 4));
-            assertThat(storage.recoveredState().entries()).isEmpty();
+            assertThat(recovered(storage).snapshot()).isEqualTo(snapshot(500, 4));
+            assertThat(recovered(storage).entries()).isEmpty();
             assertThat(append(storage, entries(501, 502, 4))).isEqualTo(502);
         }
     }

@@ -13,6 +13,7 @@ import java.util.List;
 
 import static io.beacon.storage.StorageTestSupport.append;
 import static io.beacon.storage.StorageTestSupport.entries;
+import static io.beacon.storage.StorageTestSupport.recovered;
 import static io.beacon.storage.StorageTestSupport.setHardState;
 import static io.beacon.storage.StorageTestSupport.snapshot;
 import static io.beacon.storage.StorageTestSupport.takeSnapshot;
@@ -90,7 +91,7 @@ class RecoveryTest {
         long lastRecord = recordOffsets(segment(1)).get(14);
         truncate(segment(1), 3);
         try (RaftStorage storage = reopen(ONE_SEGMENT)) {
-            assertThat(storage.recoveredState().entries()).containsExactlyElementsOf(entries(1, 14, 2));
+            assertThat(recovered(storage).entries()).containsExactlyElementsOf(entries(1, 14, 2));
             assertThat(storage.recoveryReport().repairs()).singleElement().satisfies(repair -> {
                 assertThat(repair.file()).isEqualTo(segment(1));
                 assertThat(repair.offset()).isEqualTo(lastRecord);
@@ -99,7 +100,7 @@ class RecoveryTest {
             append(storage, entries(15, 16, 2));
         }
         try (RaftStorage storage = reopen(ONE_SEGMENT)) {
-            assertThat(storage.recoveredState().entries()).containsExactlyElementsOf(entries(1, 16, 2));
+            assertThat(recovered(storage).entries()).containsExactlyElementsOf(entries(1, 16, 2));
             assertThat(storage.recoveryReport().repairs()).isEmpty();
         }
     }
@@ -110,7 +111,7 @@ class RecoveryTest {
         long record13 = recordOffsets(segment(1)).get(12);
         flipByte(segment(1), record13 + 30);
         try (RaftStorage storage = reopen(ONE_SEGMENT)) {
-            assertThat(storage.recoveredState().entries()).containsExactlyElementsOf(entries(1, 12, 2));
+            assertThat(recovered(storage).entries()).containsExactlyElementsOf(entries(1, 12, 2));
             assertThat(storage.recoveryReport().repairs()).singleElement()
                     .satisfies(repair -> assertThat(repair.offset()).isEqualTo(record13));
         }
@@ -194,7 +195,7 @@ class RecoveryTest {
         Path torn = segment(16);
         Files.write(torn, new byte[] {0x42, 0x57, 0x41});
         try (RaftStorage storage = reopen(ONE_SEGMENT)) {
-            assertThat(storage.recoveredState().entries()).containsExactlyElementsOf(entries(1, 15, 2));
+            assertThat(recovered(storage).entries()).containsExactlyElementsOf(entries(1, 15, 2));
             assertThat(storage.recoveryReport().repairs()).singleElement()
                     .satisfies(repair -> assertThat(repair.file()).isEqualTo(torn));
         }
@@ -259,7 +260,7 @@ class RecoveryTest {
         writeThreeBatches(ONE_SEGMENT);
         Files.write(directory.resolve(HardStateFile.TEMP_NAME), new byte[] {1, 2});
         try (RaftStorage storage = reopen(ONE_SEGMENT)) {
-            assertThat(storage.recoveredState().hardState().term()).isEqualTo(2);
+            assertThat(recovered(storage).hardState().term()).isEqualTo(2);
             assertThat(storage.recoveryReport().repairs()).singleElement()
                     .satisfies(repair -> assertThat(repair.file().getFileName().toString()).isEqualTo("meta.tmp"));
         }
@@ -315,8 +316,8 @@ class RecoveryTest {
         Files.createDirectories(unfinished);
         Files.write(unfinished.resolve(SnapshotStore.STATE), new byte[100]);
         try (RaftStorage storage = reopen(ONE_SEGMENT)) {
-            assertThat(storage.recoveredState().snapshot()).isEqualTo(snapshot(10, 2));
-            assertThat(storage.recoveredState().entries()).containsExactlyElementsOf(entries(11, 15, 2));
+            assertThat(recovered(storage).snapshot()).isEqualTo(snapshot(10, 2));
+            assertThat(recovered(storage).entries()).containsExactlyElementsOf(entries(11, 15, 2));
             assertThat(storage.recoveryReport().repairs()).singleElement()
                     .satisfies(repair -> assertThat(repair.file()).isEqualTo(unfinished));
         }

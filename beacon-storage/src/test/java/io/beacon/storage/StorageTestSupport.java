@@ -3,19 +3,29 @@ package io.beacon.storage;
 import io.beacon.raft.Configuration;
 import io.beacon.raft.Entry;
 import io.beacon.raft.HardState;
+import io.beacon.raft.PersistentState;
 import io.beacon.raft.SnapshotChunk;
 import io.beacon.raft.SnapshotMetadata;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** Entries, snapshots and waits shared by the storage tests. */
 final class StorageTestSupport {
     static final Configuration THREE_VOTERS = Configuration.of(List.of(1L, 2L, 3L));
 
+    private static final Map<RaftStorage, PersistentState> RECOVERED = new WeakHashMap<>();
+
     private StorageTestSupport() {
+    }
+
+    /** The state a storage recovered, which tests look at more than once (the storage hands it over once). */
+    static synchronized PersistentState recovered(RaftStorage storage) {
+        return RECOVERED.computeIfAbsent(storage, RaftStorage::recoveredState);
     }
 
     static Entry entry(long index, long term) {
