@@ -82,8 +82,15 @@ final class SimDisk {
         }
     }
 
-    /** Power loss: keeps a random prefix of the writes in flight, perhaps tearing the next one. */
+    /**
+     * Power loss: keeps a random prefix of the writes in flight, perhaps tearing the next one; or, one crash in
+     * four, what a crash in the middle of beacon-storage's group commit can leave (see {@link #crashMidGroup}).
+     */
     void crash(SplittableRandom random, HashChain committed) {
+        if (random.nextInt(4) == 0) {
+            crashMidGroup(random, committed);
+            return;
+        }
         int writes = inFlight.size();
         int kept = random.nextInt(writes + 1);
         for (int i = 0; i < kept; i++) {
@@ -105,6 +112,48 @@ final class SimDisk {
                 cut--;
             }
             writeEntries(torn.entries(), Math.min(cut, torn.entries().size()));
+        }
+        inFlight.clear();
+        received.clear();
+    }
+
+    /**
+     * Power loss as beacon-storage's group commit can leave the disk. Its storage thread gathers every write in
+     * flight, writes the newest hard state among them first, then their snapshots and entries in order, and cuts a
+     * conflicting suffix durably before it writes what replaces it. So the newest hard state may survive without
+     * the entries of earlier writes, and the log may end anywhere between such a cut and its old end.
+     */
+    private void crashMidGroup(SplittableRandom random, HashChain committed) {
+        HardState newest = null;
+        for (Ready ready : inFlight) {
+            if (ready.hardState() != null) {
+                newest = ready.hardState();
+            }
+        }
+        boolean newestFirst = newest != null && random.nextBoolean();
+        if (newestFirst) {
+            writeHardState(newest);
+        }
+        int kept = random.nextInt(inFlight.size() + 1);
+        for (int i = 0; i < kept; i++) {
+            Ready ready = inFlight.poll();
+            if (!newestFirst) {
+                writeHardState(ready.hardState());
+            }
+            for (SnapshotChunk chunk : ready.snapshotChunks()) {
+                writeChunk(chunk, committed);
+            }
+            writeEntries(ready.entries(), ready.entries().size());
+        }
+        Ready next = inFlight.poll();
+        if (next != null && next.snapshotChunks().isEmpty() && !next.entries().isEmpty()) {
+            long first = next.entries().get(0).index();
+            long end = base + entries.size();
+            if (first <= end) {
+                long cutEnd = Math.max(base, first - 1 + random.nextLong(end - first + 2));
+                entries.subList((int) (cutEnd - base), entries.size()).clear();
+                chain.truncateTo(cutEnd);
+            }
         }
         inFlight.clear();
         received.clear();
