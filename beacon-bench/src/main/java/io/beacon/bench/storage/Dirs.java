@@ -1,0 +1,70 @@
+package io.beacon.bench.storage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+/** File helpers of the storage benchmark. */
+final class Dirs {
+    private Dirs() {
+    }
+
+    /** Bytes in the regular files directly in directory. */
+    static long size(Path directory) throws IOException {
+        long total = 0;
+        for (Path file : files(directory)) {
+            total += Files.size(file);
+        }
+        return total;
+    }
+
+    /** The regular files directly in directory. */
+    static int count(Path directory) throws IOException {
+        return files(directory).size();
+    }
+
+    static List<Path> files(Path directory) throws IOException {
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    /**
+     * Deletes path and everything under it, as far as it can (a file already gone is no error). Returns whether
+     * nothing is left.
+     */
+    static boolean delete(Path path) {
+        if (!Files.exists(path)) {
+            return true;
+        }
+        List<Path> all;
+        try (Stream<Path> walk = Files.walk(path)) {
+            all = walk.sorted(Comparator.reverseOrder()).toList();
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
+        for (Path each : all) {
+            try {
+                Files.deleteIfExists(each);
+            } catch (NoSuchFileException e) {
+                // Gone already.
+            } catch (IOException e) {
+                // Reported through the return value.
+            }
+        }
+        return !Files.exists(path);
+    }
+
+    /** Bytes that compress badly, so no layer below can shortcut them. */
+    static byte[] randomBytes(int length, long seed) {
+        byte[] bytes = new byte[length];
+        new SplittableRandom(seed).nextBytes(bytes);
+        return bytes;
+    }
+}
