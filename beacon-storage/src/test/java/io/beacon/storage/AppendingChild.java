@@ -18,10 +18,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The child JVM of {@link ProcessKillTest}: opens (recovering) the storage in a directory, prints
- * {@code recovered <lastIndex>}, then appends as fast as it can with a bounded number of writes in flight and
- * prints {@code durable <index>} each time a write's future reports a higher durable index. It never stops by
- * itself: the test kills it with SIGKILL. As a safety net it halts after {@link #MAX_LIFETIME_MILLIS}, or when its
+ * The child JVM of {@link ProcessKillTest} and {@link FsyncFailureProcessTest} (started by {@link AppenderProcess}):
+ * opens (recovering) the storage in a directory, prints {@code recovered <lastIndex>}, then appends as fast as it
+ * can with a bounded number of writes in flight and prints {@code durable <index>} each time a write's future
+ * reports a higher durable index. It never stops by
+ * itself: the test kills it with SIGKILL, or makes its fsyncs fail, whereupon it exits with
+ * {@link #EXIT_STORAGE_FAILED}. As a safety net it halts after {@link #MAX_LIFETIME_MILLIS}, or when its
  * stdin reaches end of file (the test JVM is gone).
  *
  * <p>Arguments: the storage directory and a seed (which only shapes the batches: payloads depend on the index
