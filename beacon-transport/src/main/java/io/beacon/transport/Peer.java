@@ -1,0 +1,216 @@
+package io.beacon.transport;
+
+import io.beacon.raft.message.AppendEntries;
+import io.beacon.raft.message.InstallSnapshot;
+import io.beacon.raft.message.Message;
+import io.beacon.transport.proto.Frame;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+
+/**
+ * This member's connection to one peer, for sending: a bounded queue of messages waiting, the channel once its
+ * handshake is done, and redialling with a capped, doubling backoff while the peer is away. A full queue drops new
+ * messages (Raft resends what matters), so a slow or dead peer costs bounded memory and never holds up others.
+ * Messages leave in the order they were queued, written in batches with one flush each.
+ */
+final class Peer {
+    private static final Logger LOG = LoggerFactory.getLogger(Peer.class);
+
+    private final long memberId;
+    private final TransportConfig config;
+    private final Bootstrap bootstrap;
+    private final LongConsumer onDisconnected;
+    private volatile InetSocketAddress address;
+    private final ArrayDeque<Message> queue = new ArrayDeque<>();
+    private long queuedBytes;
+    private Channel channel;
+    private boolean dialling;
+    private boolean drainScheduled;
+    private boolean closed;
+    private long backoffMillis;
+    private long sent;
+    private long dropped;
+
+    Peer(long memberId, InetSocketAddress address, TransportConfig config, Bootstrap bootstrap,
+         LongConsumer onDisconnected) {
+        this.memberId = memberId;
+        this.address = address;
+        this.config = config;
+        this.bootstrap = bootstrap;
+        this.onDisconnected = onDisconnected;
+        this.backoffMillis = config.reconnectMin().toMillis();
+    }
+
+    long memberId() {
+        return memberId;
+    }
+
+    /** Queues a message; false if it was dropped because the queue is full or the peer was removed. */
+    boolean send(Message message) {
+        long size = sizeOf(message);
+        Channel ready;
+        synchronized (this) {
+            if (closed || queue.size() >= config.maxQueuedMessages()
+                    || queuedBytes + size > config.maxQueuedBytes()) {
+                dropped++;
+                return false;
+            }
+            queue.add(message);
+            queuedBytes += size;
+            if (channel == null) {
+                dialIfIdle();
+                return true;
+            }
+            if (drainScheduled) {
+                return true;
+            }
+            drainScheduled = true;
+            ready = channel;
+        }
+        ready.eventLoop().execute(() -> drain(ready));
+        return true;
+    }
+
+    synchronized PeerStats stats() {
+        return new PeerStats(memberId, channel != null, queue.size(), queuedBytes, sent, dropped);
+    }
+
+    void moveTo(InetSocketAddress newAddress) {
+        address = newAddress;
+    }
+
+    /** Starts dialling if nothing is connected or being dialled (called with the lock held). */
+    private void dialIfIdle() {
+        if (closed || channel != null || dialling) {
+            return;
+        }
+        dialling = true;
+        ChannelFuture connect = bootstrap.clone().handler(new PeerChannelInitializer(config, this))
+                .connect(address);
+        connect.addListener(future -> {
+            if (!future.isSuccess()) {
+                LOG.debug("cannot reach peer member={} address={} cause={}", memberId, address,
+                        future.cause() == null ? "?" : future.cause().toString());
+                redialLater(connect.channel());
+            }
+        });
+    }
+
+    /** The handshake on channel is done: messages may flow. */
+    void connected(Channel connected) {
+        synchronized (this) {
+            dialling = false;
+            backoffMillis = config.reconnectMin().toMillis();
+            if (closed) {
+                connected.close();
+                return;
+            }
+            channel = connected;
+            if (queue.isEmpty() || drainScheduled) {
+                return;
+            }
+            drainScheduled = true;
+        }
+        drain(connected);
+    }
+
+    /** The channel can take more bytes again. */
+    void writable() {
+        Channel ready;
+        synchronized (this) {
+            if (channel == null || drainScheduled || queue.isEmpty()) {
+                return;
+            }
+            drainScheduled = true;
+            ready = channel;
+        }
+        drain(ready);
+    }
+
+    /** A connection ended (whether or not its handshake finished): dial again after the backoff. */
+    void disconnected(Channel gone, boolean wasReady) {
+        synchronized (this) {
+            if (channel == gone) {
+                channel = null;
+                drainScheduled = false;
+            }
+        }
+        if (wasReady) {
+            onDisconnected.accept(memberId);
+        }
+        redialLater(gone);
+    }
+
+    synchronized void close() {
+        closed = true;
+        queue.clear();
+        queuedBytes = 0;
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    private void redialLater(Channel failed) {
+        long delay;
+        synchronized (this) {
+            dialling = false;
+            if (closed || channel != null) {
+                return;
+            }
+            delay = backoffMillis;
+            backoffMillis = Math.min(backoffMillis * 2, config.reconnectMax().toMillis());
+            dialling = true;
+        }
+        failed.eventLoop().schedule(() -> {
+            synchronized (this) {
+                dialling = false;
+                dialIfIdle();
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** On the channel's event loop: writes what is queued while the channel takes it, then flushes once. */
+    private void drain(Channel ready) {
+        int written = 0;
+        while (true) {
+            Message next;
+            synchronized (this) {
+                if (channel != ready || queue.isEmpty() || !ready.isWritable()) {
+                    drainScheduled = false;
+                    break;
+                }
+                next = queue.poll();
+                queuedBytes -= sizeOf(next);
+                sent++;
+            }
+            ready.write(Frame.newBuilder().setRaft(MessageCodec.encode(next)).build(), ready.voidPromise());
+            written++;
+        }
+        if (written > 0) {
+            ready.flush();
+        }
+    }
+
+    /** Roughly the bytes a message takes on the wire, for the queue's bound. */
+    static long sizeOf(Message message) {
+        if (message instanceof AppendEntries append) {
+            long bytes = 64;
+            for (var entry : append.entries()) {
+                bytes += entry.sizeInBytes();
+            }
+            return bytes;
+        }
+        if (message instanceof InstallSnapshot install) {
+            return 128 + install.data().length;
+        }
+        return 64;
+    }
+}
