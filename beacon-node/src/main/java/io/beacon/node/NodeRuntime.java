@@ -79,7 +79,8 @@ public final class NodeRuntime implements AutoCloseable {
 
             @Override
             public void onPeerDisconnected(long memberId) {
-                // Fast crash detection acts on this later; for now the core's timeouts do the work.
+                // Fast crash detection: a leader's dead process resets its connections at once.
+                post(() -> raft.connectionLost(memberId));
             }
         });
         this.raftThread = new Thread(this::run, "beacon-raft");

@@ -55,7 +55,16 @@ public final class RaftNode {
     private SnapshotMetadata snapshot;
 
     /** Follower and candidate: ticks since the last election or the last message of a current leader. */
+    /** A follower that lost its leader's connection campaigns within this many ticks (randomized from 1). */
+    public static final int FAST_CAMPAIGN_TICKS = 3;
+    /**
+     * After such a loss, this many campaigns in a row (a pre-vote round, an election that split the vote, ...)
+     * wait at most twice {@link #FAST_CAMPAIGN_TICKS} instead of an election timeout; hearing a leader ends it.
+     */
+    static final int FAST_CAMPAIGN_ROUNDS = 5;
+
     private int electionElapsed;
+    private int fastCampaignRounds;
     private int randomizedElectionTimeout;
     /** Candidate: the answers received in this election, by voter. */
     private final TreeMap<Long, Boolean> votes = new TreeMap<>();
@@ -143,6 +152,24 @@ public final class RaftNode {
         } else {
             tickElection();
         }
+    }
+
+    /**
+     * The runtime saw a connection to or from this member end — closed or reset, as when the peer's process dies,
+     * never merely gone quiet. If that peer is the leader this follower knows, it forgets it and campaigns within
+     * {@link #FAST_CAMPAIGN_TICKS} ticks instead of waiting out a whole election timeout. Pre-vote keeps this
+     * safe: a leader that is in fact alive still holds the other followers, who refuse to vote while they hear
+     * from it. Does nothing under lease reads, whose safety needs every follower to wait out its timeout.
+     */
+    public void connectionLost(long memberId) {
+        if (role != Role.FOLLOWER || memberId != leaderId || leaderId == NONE || config.leaseTicks() > 0
+                || !config.preVote()) {
+            return;
+        }
+        leaderId = NONE;
+        fastCampaignRounds = FAST_CAMPAIGN_ROUNDS;
+        int remaining = 1 + random.nextInt(FAST_CAMPAIGN_TICKS);
+        electionElapsed = Math.max(electionElapsed, randomizedElectionTimeout - remaining);
     }
 
     /**
@@ -519,6 +546,7 @@ public final class RaftNode {
         reset(term);
         role = Role.LEADER;
         leaderId = id;
+        fastCampaignRounds = 0;
         leaderTicks = 0;
         for (long member : configuration.members()) {
             if (member != id) {
@@ -541,8 +569,8 @@ public final class RaftNode {
         leaderId = NONE;
         electionElapsed = 0;
         heartbeatElapsed = 0;
-        randomizedElectionTimeout = config.electionTicksMin()
-                + random.nextInt(config.electionTicksMax() - config.electionTicksMin());
+        randomizedElectionTimeout = fastCampaignRounds > 0 ? 1 + random.nextInt(2 * FAST_CAMPAIGN_TICKS)
+                : config.electionTicksMin() + random.nextInt(config.electionTicksMax() - config.electionTicksMin());
         votes.clear();
         progress.clear();
         receivingSnapshot = null;
@@ -578,6 +606,9 @@ public final class RaftNode {
         electionElapsed++;
         if (promotable() && electionElapsed >= randomizedElectionTimeout) {
             electionElapsed = 0;
+            if (fastCampaignRounds > 0) {
+                fastCampaignRounds--;
+            }
             campaign(config.preVote() ? Campaign.PRE_VOTE : Campaign.ELECTION);
         }
     }
@@ -695,6 +726,7 @@ public final class RaftNode {
                 sender);
         leaderId = sender;
         electionElapsed = 0;
+        fastCampaignRounds = 0;
     }
 
     private void handleAppendEntries(AppendEntries append) {

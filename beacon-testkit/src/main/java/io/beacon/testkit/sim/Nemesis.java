@@ -83,8 +83,14 @@ final class Nemesis {
             case CRASH -> {
                 SimNode node = pickPreferringLeader(SimNode::isUp);
                 if (node != null) {
+                    long crashed = node.id();
                     node.crash(random.split());
-                    timeline.accept("crash node " + node.id());
+                    timeline.accept("crash node " + crashed);
+                    for (SimNode other : nodes) {
+                        if (other != node) {
+                            network.reset(node.slot(), other.slot(), () -> other.connectionLost(crashed));
+                        }
+                    }
                     undoLater(at, between(200_000, 4 * SECOND), () -> {
                         if (!node.isUp()) {
                             node.start(tickMicros);

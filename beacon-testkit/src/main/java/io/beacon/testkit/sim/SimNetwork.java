@@ -38,6 +38,18 @@ final class SimNetwork {
         }
     }
 
+    /**
+     * A server's process died: its peers see their TCP connections with it reset, after a network delay, unless
+     * the link from it is cut (then no reset arrives and they must wait for their timeouts).
+     */
+    void reset(long fromSlot, long toSlot, Runnable noticed) {
+        events.after(delay(), () -> {
+            if (!blocked[(int) fromSlot][(int) toSlot]) {
+                noticed.run();
+            }
+        });
+    }
+
     /** 100 µs plus an exponential tail: a long mean makes heavy reordering. */
     private long delay() {
         return 100 + (long) (-Math.log(1 - random.nextDouble()) * meanDelayMicros);

@@ -291,6 +291,17 @@ final class SimNode {
         });
     }
 
+    /** The runtime saw its connection with that member reset (the member's process died). */
+    void connectionLost(long memberId) {
+        int life = generation;
+        whenRunning(() -> {
+            if (life == generation) {
+                raft.connectionLost(memberId);
+                process();
+            }
+        });
+    }
+
     void request(ClientOperation operation) {
         int life = generation;
         whenRunning(() -> {

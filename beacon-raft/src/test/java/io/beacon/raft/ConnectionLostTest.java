@@ -1,0 +1,115 @@
+package io.beacon.raft;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.beacon.raft.Nodes.tickUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Fast crash detection: a follower told that its leader's connection ended (closed or reset, as when the leader's
+ * process dies) campaigns within a few ticks instead of a whole election timeout; pre-vote (§9.6) keeps a leader
+ * that is still alive in place.
+ */
+class ConnectionLostTest {
+
+    @Test
+    void aFollowerThatLosesItsLeadersConnectionCampaignsWithinAFewTicks() {
+        for (long seed = 1; seed <= 50; seed++) {
+            long randomSeed = seed;
+            TestCluster cluster = new TestCluster(3, config -> config.withRandomSeed(randomSeed * 31 + config.id()));
+            cluster.elect(1);
+            cluster.isolate(1);
+            RaftNode follower = cluster.node(2);
+            follower.connectionLost(1);
+            assertThat(follower.leaderId()).as("it forgets the leader").isEqualTo(RaftNode.NONE);
+            int ticks = tickUntil(follower, () -> follower.role() != Role.FOLLOWER);
+            assertThat(ticks).isBetween(1, RaftNode.FAST_CAMPAIGN_TICKS);
+            assertThat(follower.role()).isEqualTo(Role.PRE_CANDIDATE);
+        }
+    }
+
+    @Test
+    void whenTheLeaderIsGoneForEveryoneANewOneIsElectedInAFewTicksEvenAfterASplitVote() {
+        List<Integer> ticksPerSeed = new java.util.ArrayList<>();
+        for (long seed = 1; seed <= 100; seed++) {
+            long randomSeed = seed;
+            TestCluster cluster = new TestCluster(3, config -> config.withRandomSeed(randomSeed * 31 + config.id()));
+            cluster.elect(1);
+            long term = cluster.node(1).term();
+            cluster.isolate(1);
+            cluster.node(2).connectionLost(1);
+            cluster.node(3).connectionLost(1);
+            int ticks = 0;
+            while (cluster.node(2).role() != Role.LEADER && cluster.node(3).role() != Role.LEADER && ticks < 100) {
+                cluster.node(2).tick();
+                cluster.node(3).tick();
+                cluster.stabilize();
+                ticks++;
+            }
+            assertThat(cluster.node(2).term()).isGreaterThan(term);
+            ticksPerSeed.add(ticks);
+        }
+        ticksPerSeed.sort(null);
+        // Both followers may campaign in the same tick and split the vote; the retries stay fast too.
+        int worstFast = RaftNode.FAST_CAMPAIGN_TICKS
+                + (RaftNode.FAST_CAMPAIGN_ROUNDS - 1) * 2 * RaftNode.FAST_CAMPAIGN_TICKS;
+        assertThat(ticksPerSeed.get(ticksPerSeed.size() - 1)).as("slowest of %s", ticksPerSeed)
+                .isLessThanOrEqualTo(worstFast);
+        assertThat(ticksPerSeed.get(ticksPerSeed.size() / 2)).as("median, against an election timeout of %d..%d",
+                RaftConfig.DEFAULT_ELECTION_TICKS_MIN, RaftConfig.DEFAULT_ELECTION_TICKS_MAX)
+                .isLessThanOrEqualTo(RaftNode.FAST_CAMPAIGN_TICKS);
+    }
+
+    @Test
+    void section9_6_aLeaderThatIsStillAliveKeepsItsPlace() {
+        TestCluster cluster = new TestCluster(3);
+        cluster.elect(1);
+        long term = cluster.node(1).term();
+        // Only follower 2's connection reset; follower 3 still hears the leader and refuses to pre-vote.
+        cluster.node(2).connectionLost(1);
+        for (int i = 0; i < RaftNode.FAST_CAMPAIGN_TICKS + 2; i++) {
+            cluster.node(2).tick();
+            cluster.stabilize();
+        }
+        cluster.tickAll(RaftConfig.DEFAULT_HEARTBEAT_TICKS);
+        assertThat(cluster.node(1).role()).isEqualTo(Role.LEADER);
+        assertThat(cluster.node(1).term()).as("no term was raised").isEqualTo(term);
+        assertThat(cluster.node(2).leaderId()).as("the follower hears its leader again").isEqualTo(1);
+    }
+
+    @Test
+    void anotherMembersConnectionOrALeaderOrALeaseChangesNothing() {
+        TestCluster cluster = new TestCluster(3);
+        cluster.elect(1);
+        cluster.isolate(1);
+        RaftNode follower = cluster.node(2);
+        follower.connectionLost(3);
+        assertThat(follower.leaderId()).isEqualTo(1);
+        assertThat(tickUntil(follower, () -> follower.role() != Role.FOLLOWER))
+                .isGreaterThanOrEqualTo(RaftConfig.DEFAULT_ELECTION_TICKS_MIN - 2);
+
+        RaftNode leader = cluster.node(1);
+        leader.connectionLost(2);
+        assertThat(leader.role()).isEqualTo(Role.LEADER);
+
+        TestCluster leased = new TestCluster(3, config -> config.withLeaseTicks(5));
+        leased.elect(1);
+        leased.isolate(1);
+        RaftNode leasedFollower = leased.node(2);
+        leasedFollower.connectionLost(1);
+        assertThat(leasedFollower.leaderId()).as("lease reads need followers to wait out the timeout").isEqualTo(1);
+        assertThat(tickUntil(leasedFollower, () -> leasedFollower.role() != Role.FOLLOWER))
+                .isGreaterThanOrEqualTo(RaftConfig.DEFAULT_ELECTION_TICKS_MIN - 2);
+    }
+
+    @Test
+    void withoutPreVoteTheFastPathIsOff() {
+        TestCluster cluster = new TestCluster(3, config -> config.withPreVote(false));
+        cluster.elect(1);
+        cluster.node(2).connectionLost(1);
+        assertThat(cluster.node(2).leaderId()).isEqualTo(1);
+        assertThat(List.of(cluster.node(2).role())).containsExactly(Role.FOLLOWER);
+    }
+}
