@@ -130,6 +130,11 @@ public final class NodeRuntime implements AutoCloseable {
         transport.addPeer(memberId, address);
     }
 
+    /** Where to find members that were never added (see {@link PeerTransport#resolveAddressesWith}). */
+    public void resolvePeersWith(java.util.function.LongFunction<InetSocketAddress> resolver) {
+        transport.resolveAddressesWith(resolver);
+    }
+
     /** Starts the raft and apply threads and the clock. */
     public void start() {
         applier.start();

@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 
 /**
  * One member's peer transport: accepts peers' connections (and checks their handshake) and dials each peer it
@@ -49,6 +50,7 @@ public final class PeerTransport implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Bootstrap dialler;
     private final Map<Long, Peer> peers = new TreeMap<>();
+    private volatile LongFunction<InetSocketAddress> resolver = memberId -> null;
     private Channel server;
 
     public PeerTransport(TransportConfig config, Listener listener) {
@@ -95,6 +97,14 @@ public final class PeerTransport implements AutoCloseable {
         }
     }
 
+    /**
+     * Where to find members nobody added: asked once for each member a message is addressed to that the
+     * transport does not know yet (null: drop the message). Lets a server find any incarnation of its peers.
+     */
+    public void resolveAddressesWith(LongFunction<InetSocketAddress> resolver) {
+        this.resolver = resolver;
+    }
+
     /** Forgets a peer: its queue is dropped and its connection closed. */
     public synchronized void removePeer(long memberId) {
         Peer peer = peers.remove(memberId);
@@ -111,6 +121,13 @@ public final class PeerTransport implements AutoCloseable {
         Peer peer;
         synchronized (this) {
             peer = peers.get(message.to());
+            if (peer == null && message.to() != config.memberId()) {
+                InetSocketAddress address = resolver.apply(message.to());
+                if (address != null) {
+                    peer = new Peer(message.to(), address, config, dialler, listener::onPeerDisconnected);
+                    peers.put(message.to(), peer);
+                }
+            }
         }
         return peer != null && peer.send(message);
     }

@@ -95,6 +95,16 @@ class PeerTransportTest {
     }
 
     @Test
+    void aMemberNobodyAddedIsFoundThroughTheResolver() throws Exception {
+        Member a = member(1);
+        Member b = member(2002);
+        a.transport().resolveAddressesWith(id -> id / 1000 == 2 ? b.address() : null);
+        assertThat(a.transport().send(new Heartbeat(3, 1, 2002, 1, 1))).isTrue();
+        assertThat(b.received().poll(10, TimeUnit.SECONDS)).isEqualTo(new Heartbeat(3, 1, 2002, 1, 1));
+        assertThat(a.transport().send(new Heartbeat(3, 1, 9001, 1, 1))).as("unresolvable").isFalse();
+    }
+
+    @Test
     void largeAppendsArriveWhole() throws Exception {
         Member a = member(1);
         Member b = member(2);

@@ -1,0 +1,120 @@
+package io.beacon.server;
+
+import io.beacon.node.NodeOptions;
+import io.beacon.node.NodeRuntime;
+import io.beacon.raft.RaftConfig;
+import io.beacon.server.kv.KvStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One Beacon server: a member of the Raft cluster running the key-value store, and the HTTP API in front of it.
+ *
+ * <p>Identity: the servers of a new cluster take the first-incarnation member ids of their addresses (see
+ * {@link Members}), so they agree on the first configuration without talking. A server whose data was wiped, or
+ * one new to a running cluster, starts with {@code beacon.join=true}: it takes a new incarnation and waits, as a
+ * non-member, to be added — it never comes back as the voter it was. (Started without it, a wiped server would
+ * bootstrap as its first incarnation again: the operator must say which it is, as etcd's
+ * {@code --initial-cluster-state} does.)
+ */
+public final class BeaconServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BeaconServer.class);
+
+    private final ServerConfig config;
+    private final NodeRuntime node;
+    private final KvStore store;
+    private final HttpApiServer http;
+    private final InetSocketAddress httpAddress;
+
+    private BeaconServer(ServerConfig config, NodeRuntime node, KvStore store, HttpApiServer http,
+                         InetSocketAddress httpAddress) {
+        this.config = config;
+        this.node = node;
+        this.store = store;
+        this.http = http;
+        this.httpAddress = httpAddress;
+    }
+
+    /** Starts a server: recovers its data, joins its peers and opens the HTTP port. */
+    public static BeaconServer start(ServerConfig config) throws java.io.IOException, InterruptedException {
+        Map<Long, InetSocketAddress> servers = new LinkedHashMap<>();
+        for (InetSocketAddress server : config.cluster()) {
+            servers.put(Members.firstIncarnation(server), server);
+        }
+        Members members = new Members(servers, config.peerPortOffset());
+        InetSocketAddress self = InetSocketAddress.createUnresolved(config.host(), config.httpPort());
+        Path raftDirectory = config.dataDirectory().resolve("raft");
+        boolean fresh = !Files.exists(raftDirectory.resolve("meta"));
+        List<Long> voters = new ArrayList<>(servers.keySet());
+        long memberId = Members.firstIncarnation(self);
+        if (fresh && config.join()) {
+            memberId = Members.serverBase(self) + 2 + new SecureRandom().nextInt((int) Members.INCARNATIONS - 2);
+            voters = List.of();
+            LOG.warn("joining with an empty data directory {}: this server is the new member {} and takes part "
+                    + "only once the cluster adds it", raftDirectory, memberId);
+        }
+        long newMemberId = memberId;
+        NodeOptions options = new NodeOptions(raftDirectory, () -> newMemberId, voters,
+                RaftConfig.defaults(1, List.of()), config.tickMillis(),
+                io.beacon.storage.StorageOptions.DEFAULTS, config.clusterId(), config.secret(), config.peerAddress());
+        KvStore store = new KvStore();
+        NodeRuntime node = NodeRuntime.open(options, store);
+        HttpApiServer http = null;
+        try {
+            node.resolvePeersWith(id -> {
+                InetSocketAddress server = members.httpAddressOf(id);
+                return server == null ? null : members.peerAddressOf(
+                        new InetSocketAddress(server.getHostString(), server.getPort()));
+            });
+            http = new HttpApiServer(new KvApi(node, store, members, config.tickMillis(), config.maxValueBytes()),
+                    config.maxValueBytes() + (64 << 10));
+            InetSocketAddress bound = http.start(new InetSocketAddress(config.host(), config.httpPort()));
+            node.start();
+            LOG.info("beacon server started member={} http={} peer={} data={}", node.memberId(), bound,
+                    node.peerAddress(), config.dataDirectory());
+            return new BeaconServer(config, node, store, http, bound);
+        } catch (Exception e) {
+            // Netty rethrows a failed bind (a port in use) undeclared, so everything is caught here.
+            if (http != null) {
+                http.close();
+            }
+            node.close();
+            throw e;
+        }
+    }
+
+    public long memberId() {
+        return node.memberId();
+    }
+
+    public InetSocketAddress httpAddress() {
+        return httpAddress;
+    }
+
+    public NodeRuntime node() {
+        return node;
+    }
+
+    public KvStore store() {
+        return store;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() throws java.io.IOException, InterruptedException {
+        http.close();
+        node.close();
+    }
+}

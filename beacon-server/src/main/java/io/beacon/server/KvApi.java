@@ -1,0 +1,229 @@
+package io.beacon.server;
+
+import com.google.protobuf.ByteString;
+import io.beacon.node.NodeRuntime;
+import io.beacon.node.NodeStoppedException;
+import io.beacon.node.NotLeaderException;
+import io.beacon.raft.RaftStatus;
+import io.beacon.server.kv.KvStore;
+import io.beacon.server.kv.proto.Condition;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The native API under {@code /beacon/v1}: the key-value store, the cluster's status and health. Answers are
+ * JSON maps; failures are {@link ApiException}s. A write this member cannot take because it is not the leader is
+ * answered with {@link Forward}, which the HTTP layer carries to the leader.
+ */
+final class KvApi {
+    static final int MAX_KEY_BYTES = 1024;
+
+    private final NodeRuntime node;
+    private final KvStore store;
+    private final Members members;
+    private final long tickMillis;
+    private final int maxValueBytes;
+
+    KvApi(NodeRuntime node, KvStore store, Members members, long tickMillis, int maxValueBytes) {
+        this.node = node;
+        this.store = store;
+        this.members = members;
+        this.tickMillis = tickMillis;
+        this.maxValueBytes = maxValueBytes;
+    }
+
+    /** The leader is elsewhere: send the same request there. */
+    static final class Forward extends RuntimeException {
+        final InetSocketAddress leader;
+
+        Forward(InetSocketAddress leader) {
+            super("forward to " + leader, null, false, false);
+            this.leader = leader;
+        }
+    }
+
+    CompletableFuture<Map<String, Object>> get(String key, boolean linearizable) {
+        checkKey(key);
+        CompletableFuture<Long> ready = linearizable ? node.linearizableRead() : CompletableFuture.completedFuture(0L);
+        return ready.handle((index, error) -> {
+            if (error != null) {
+                throw translate(error, false);
+            }
+            KvStore.KeyValue kv = store.get(key);
+            if (kv == null) {
+                throw new ApiException(404, "key not found", Map.of("key", key));
+            }
+            Map<String, Object> body = describe(kv);
+            body.put("revision", store.revision());
+            return body;
+        });
+    }
+
+    CompletableFuture<Map<String, Object>> put(String key, byte[] value, Map<String, String> parameters) {
+        checkKey(key);
+        if (value.length > maxValueBytes) {
+            throw new ApiException(413, "value of " + value.length + " bytes exceeds the limit of " + maxValueBytes,
+                    Map.of("limit", maxValueBytes));
+        }
+        byte[] command = KvStore.put(key, value, condition(parameters));
+        return node.propose(command).handle((result, error) -> {
+            if (error != null) {
+                throw translate(error, true);
+            }
+            KvStore.Outcome outcome = (KvStore.Outcome) result;
+            if (!outcome.succeeded()) {
+                throw conflict(key, outcome);
+            }
+            Map<String, Object> body = describe(outcome.current());
+            body.remove("value");
+            body.put("revision", outcome.revision());
+            return body;
+        });
+    }
+
+    CompletableFuture<Map<String, Object>> delete(String key, Map<String, String> parameters) {
+        checkKey(key);
+        byte[] command = KvStore.delete(key, condition(parameters));
+        return node.propose(command).handle((result, error) -> {
+            if (error != null) {
+                throw translate(error, true);
+            }
+            KvStore.Outcome outcome = (KvStore.Outcome) result;
+            if (!outcome.succeeded()) {
+                if (outcome.current() == null) {
+                    throw new ApiException(404, "key not found", Map.of("key", key));
+                }
+                throw conflict(key, outcome);
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("key", key);
+            body.put("deleted", true);
+            body.put("revision", outcome.revision());
+            return body;
+        });
+    }
+
+    CompletableFuture<Map<String, Object>> cluster() {
+        return node.status().thenApply(status -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("memberId", status.id());
+            body.put("role", status.role().name());
+            body.put("term", status.term());
+            body.put("leader", status.leaderId() == 0 ? null : status.leaderId());
+            InetSocketAddress leader = members.httpAddressOf(status.leaderId());
+            body.put("leaderAddress", leader == null ? null : leader.getHostString() + ":" + leader.getPort());
+            body.put("commitIndex", status.commitIndex());
+            body.put("appliedIndex", status.appliedIndex());
+            body.put("lastIndex", status.lastIndex());
+            body.put("snapshotIndex", status.snapshotIndex());
+            body.put("voters", List.copyOf(status.configuration().voters()));
+            body.put("learners", List.copyOf(status.configuration().learners()));
+            List<Map<String, Object>> followers = new ArrayList<>();
+            for (RaftStatus.FollowerStatus follower : status.followers()) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("memberId", follower.id());
+                entry.put("state", follower.replicationState());
+                entry.put("matchIndex", follower.matchIndex());
+                entry.put("heartbeatAgeMillis", follower.ticksSinceLastResponse() * tickMillis);
+                followers.add(entry);
+            }
+            body.put("followers", followers);
+            return body;
+        });
+    }
+
+    CompletableFuture<Map<String, Object>> health() {
+        return node.status().thenApply(status -> {
+            if (node.failure() != null) {
+                throw new ApiException(503, "the member stopped: " + node.failure());
+            }
+            if (status.leaderId() == 0) {
+                throw new ApiException(503, "no leader");
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", "UP");
+            body.put("memberId", status.id());
+            body.put("role", status.role().name());
+            body.put("leader", status.leaderId());
+            return body;
+        });
+    }
+
+    private static void checkKey(String key) {
+        if (key.isEmpty()) {
+            throw ApiException.badRequest("the key must not be empty");
+        }
+        if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            throw ApiException.badRequest("the key is longer than " + MAX_KEY_BYTES + " bytes");
+        }
+    }
+
+    private static Condition condition(Map<String, String> parameters) {
+        String value = parameters.get("prevValue");
+        String revision = parameters.get("prevRevision");
+        if (value != null && revision != null) {
+            throw ApiException.badRequest("give prevValue or prevRevision, not both");
+        }
+        if (value != null) {
+            return Condition.newBuilder().setValue(ByteString.copyFromUtf8(value)).build();
+        }
+        if (revision != null) {
+            try {
+                long expected = Long.parseLong(revision);
+                if (expected < 0) {
+                    throw ApiException.badRequest("prevRevision must not be negative");
+                }
+                return Condition.newBuilder().setModRevision(expected).build();
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("prevRevision must be a number, was '" + revision + "'");
+            }
+        }
+        return null;
+    }
+
+    private static ApiException conflict(String key, KvStore.Outcome outcome) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("key", key);
+        details.put("current", outcome.current() == null ? null : describe(outcome.current()));
+        details.put("revision", outcome.revision());
+        return new ApiException(409, "compare-and-set failed: the key does not match the condition", details);
+    }
+
+    private static Map<String, Object> describe(KvStore.KeyValue kv) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("key", kv.key());
+        body.put("value", new String(kv.value(), StandardCharsets.UTF_8));
+        body.put("createRevision", kv.createRevision());
+        body.put("modRevision", kv.modRevision());
+        body.put("version", kv.version());
+        return body;
+    }
+
+    /** Maps the node's failures to API errors; a write for another leader becomes a {@link Forward}. */
+    private RuntimeException translate(Throwable error, boolean write) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof ApiException api) {
+            return api;
+        }
+        if (cause instanceof NotLeaderException notLeader) {
+            InetSocketAddress leader = members.httpAddressOf(notLeader.leaderHint());
+            if (write && leader != null) {
+                return new Forward(leader);
+            }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("leader", leader == null ? null : leader.getHostString() + ":" + leader.getPort());
+            return new ApiException(503, notLeader.getMessage(), details);
+        }
+        if (cause instanceof NodeStoppedException) {
+            return new ApiException(503, cause.getMessage());
+        }
+        return new ApiException(500, "internal error: " + cause);
+    }
+}
