@@ -94,8 +94,7 @@ public final class NodeRuntime implements AutoCloseable {
      * Opens the member's storage (recovering it), restores its state machine from the newest snapshot and starts
      * accepting peers. Nothing runs until {@link #start()}; tell it where its peers are first.
      */
-    public static NodeRuntime open(NodeOptions options, StateMachine stateMachine)
-            throws IOException, InterruptedException {
+    public static NodeRuntime open(NodeOptions options, StateMachine stateMachine) throws IOException {
         RaftStorage storage = RaftStorage.open(options.dataDirectory(), options.storage(), options.newMemberId());
         try {
             PersistentState recovered = storage.recoveredState();
@@ -108,9 +107,14 @@ public final class NodeRuntime implements AutoCloseable {
                     .withRandomSeed(new SecureRandom().nextLong());
             NodeRuntime runtime = new NodeRuntime(options, storage, new RaftNode(config, recovered), stateMachine,
                     recovered);
-            runtime.transport.start();
+            try {
+                runtime.transport.start();
+            } catch (IOException | RuntimeException e) {
+                runtime.transport.close();
+                throw e;
+            }
             return runtime;
-        } catch (IOException | RuntimeException | InterruptedException e) {
+        } catch (IOException | RuntimeException e) {
             storage.close();
             throw e;
         }

@@ -83,7 +83,6 @@ public final class BeaconServer implements AutoCloseable {
                     node.peerAddress(), config.dataDirectory());
             return new BeaconServer(config, node, store, http, bound);
         } catch (Exception e) {
-            // Netty rethrows a failed bind (a port in use) undeclared, so everything is caught here.
             if (http != null) {
                 http.close();
             }

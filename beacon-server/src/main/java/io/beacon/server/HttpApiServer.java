@@ -65,8 +65,8 @@ final class HttpApiServer implements AutoCloseable {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    InetSocketAddress start(InetSocketAddress address) throws InterruptedException {
-        server = new ServerBootstrap().group(acceptors, workers).channel(NioServerSocketChannel.class)
+    InetSocketAddress start(InetSocketAddress address) throws java.io.IOException {
+        io.netty.channel.ChannelFuture bound = new ServerBootstrap().group(acceptors, workers).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
@@ -76,7 +76,12 @@ final class HttpApiServer implements AutoCloseable {
                         channel.pipeline().addLast(new Handler());
                     }
                 })
-                .bind(address).sync().channel();
+                .bind(address).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new java.io.IOException("cannot listen for HTTP on " + address + ": "
+                    + bound.cause().getMessage(), bound.cause());
+        }
+        server = bound.channel();
         return (InetSocketAddress) server.localAddress();
     }
 

@@ -65,8 +65,8 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     /** Starts accepting peers on the configured address. */
-    public void start() throws InterruptedException {
-        server = new ServerBootstrap().group(acceptors, workers).channel(NioServerSocketChannel.class)
+    public void start() throws java.io.IOException {
+        io.netty.channel.ChannelFuture bound = new ServerBootstrap().group(acceptors, workers).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -75,7 +75,12 @@ public final class PeerTransport implements AutoCloseable {
                         channel.pipeline().addLast("handshake", new AnswererHandler(config, listener));
                     }
                 })
-                .bind(config.bindAddress()).sync().channel();
+                .bind(config.bindAddress()).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new java.io.IOException("cannot listen for peers on " + config.bindAddress() + ": "
+                    + bound.cause().getMessage(), bound.cause());
+        }
+        server = bound.channel();
         LOG.info("peer transport listening member={} address={}", config.memberId(), server.localAddress());
     }
 
