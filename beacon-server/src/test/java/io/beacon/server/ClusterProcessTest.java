@@ -1,0 +1,157 @@
+package io.beacon.server;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.beacon.server.ServerTestSupport.call;
+import static io.beacon.server.ServerTestSupport.freeHttpPort;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Three servers in JVMs of their own on loopback: writes through every server, {@code kill -9} of the leader, a
+ * new leader and more writes, the old leader restarted and caught up, and every acknowledged write on every
+ * server. Also: a server with the wrong cluster secret is refused and the cluster keeps serving.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ClusterProcessTest {
+    private static final String SECRET = "the secret of this test cluster";
+    private static final String KV = "/beacon/v1/kv/";
+
+    @TempDir
+    Path data;
+
+    private final List<ServerProcess> processes = new ArrayList<>();
+
+    @AfterEach
+    void killAll() throws Exception {
+        for (ServerProcess process : processes) {
+            process.close();
+        }
+    }
+
+    private ServerProcess launch(List<String> arguments) throws Exception {
+        ServerProcess process = new ServerProcess(arguments).start();
+        processes.add(process);
+        return process;
+    }
+
+    private static void awaitHealthy(int port, ServerProcess process) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                if (call("GET", port, "/beacon/v1/health", null).status() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline || !process.isAlive()) {
+                throw new AssertionError("server at " + port + " not healthy; output:\n" + process.output());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static int leaderPort(List<Integer> ports) throws Exception {
+        for (int port : ports) {
+            try {
+                ServerTestSupport.Answer cluster = call("GET", port, "/beacon/v1/cluster", null);
+                if (cluster.body().contains("\"role\":\"LEADER\"")) {
+                    return port;
+                }
+            } catch (java.io.IOException down) {
+                // that one is down
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void everyAcknowledgedWriteSurvivesKillingTheLeader() throws Exception {
+        List<Integer> ports = List.of(freeHttpPort(), freeHttpPort(), freeHttpPort());
+        Map<Integer, ServerProcess> servers = new LinkedHashMap<>();
+        for (int port : ports) {
+            servers.put(port, launch(ServerProcess.startArguments(port, ports, data.resolve("s" + port), SECRET)));
+        }
+        for (int port : ports) {
+            awaitHealthy(port, servers.get(port));
+        }
+
+        Map<String, String> acknowledged = new LinkedHashMap<>();
+        int written = 0;
+        for (; written < 60; written++) {
+            int through = ports.get(written % 3);
+            ServerTestSupport.Answer put = call("PUT", through, KV + "k" + written, "v" + written);
+            assertThat(put.status()).as("write %d through %d: %s", written, through, put.body()).isEqualTo(200);
+            acknowledged.put("k" + written, "v" + written);
+        }
+
+        int leader = leaderPort(ports);
+        assertThat(leader).isPositive();
+        servers.get(leader).kill();
+        long killedAt = System.nanoTime();
+        List<Integer> survivors = ports.stream().filter(port -> port != leader).toList();
+        int afterKill = 0;
+        while (afterKill < 40 && System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(60)) {
+            int through = survivors.get(written % 2);
+            try {
+                ServerTestSupport.Answer put = call("PUT", through, KV + "k" + written, "v" + written);
+                if (put.status() == 200) {
+                    acknowledged.put("k" + written, "v" + written);
+                    afterKill++;
+                }
+            } catch (java.io.IOException e) {
+                // retried with the next key
+            }
+            written++;
+        }
+        assertThat(afterKill).as("writes after the leader was killed").isEqualTo(40);
+
+        ServerProcess restarted = launch(ServerProcess.startArguments(leader, ports, data.resolve("s" + leader),
+                SECRET));
+        awaitHealthy(leader, restarted);
+        String lastKey = "k" + (written - 1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (call("GET", leader, KV + lastKey + "?consistency=local", null).status() != 200
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        for (int port : ports) {
+            for (Map.Entry<String, String> write : acknowledged.entrySet()) {
+                ServerTestSupport.Answer read = call("GET", port, KV + write.getKey() + "?consistency=local", null);
+                assertThat(read.body()).as("%s on %d", write.getKey(), port)
+                        .contains("\"value\":\"" + write.getValue() + "\"");
+            }
+        }
+    }
+
+    @Test
+    void aServerWithTheWrongSecretIsRefusedAndTheClusterKeepsServing() throws Exception {
+        List<Integer> ports = List.of(freeHttpPort(), freeHttpPort(), freeHttpPort());
+        Map<Integer, ServerProcess> servers = new LinkedHashMap<>();
+        for (int port : ports.subList(0, 2)) {
+            servers.put(port, launch(ServerProcess.startArguments(port, ports, data.resolve("s" + port), SECRET)));
+        }
+        ServerProcess impostor = launch(ServerProcess.startArguments(ports.get(2), ports,
+                data.resolve("impostor"), "not the cluster's secret at all"));
+        awaitHealthy(ports.get(0), servers.get(ports.get(0)));
+        assertThat(call("PUT", ports.get(0), KV + "a", "1").status()).isEqualTo(200);
+        Thread.sleep(1000);
+        ServerTestSupport.Answer impostorView = call("GET", ports.get(2), "/beacon/v1/health", null);
+        assertThat(impostorView.status()).as("the impostor never finds a leader: %s", impostorView.body())
+                .isEqualTo(503);
+        assertThat(servers.get(ports.get(0)).output() + servers.get(ports.get(1)).output())
+                .contains("did not prove it knows the cluster secret");
+        assertThat(call("PUT", ports.get(1), KV + "b", "2").status()).as("the cluster serves on").isEqualTo(200);
+        assertThat(impostor.isAlive()).isTrue();
+    }
+}
