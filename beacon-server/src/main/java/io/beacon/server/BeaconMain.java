@@ -23,7 +23,9 @@ import java.util.concurrent.CountDownLatch;
 /** {@code bin/beacon}: runs a demo cluster or one server, and talks to a running cluster. */
 @Command(name = "beacon", mixinStandardHelpOptions = true,
         description = "Beacon: a service registry on a verified Raft log. With no command: a 3-node demo cluster.",
-        subcommands = {BeaconMain.Demo.class, BeaconMain.Start.class, BeaconMain.Kv.class, BeaconMain.Status.class})
+        subcommands = {BeaconMain.Demo.class, BeaconMain.Start.class, BeaconMain.Kv.class, BeaconMain.Status.class,
+                BeaconMain.MembersCommand.class, BeaconMain.AddMember.class, BeaconMain.RemoveMember.class,
+                BeaconMain.TransferLeader.class})
 public final class BeaconMain implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -227,6 +229,64 @@ public final class BeaconMain implements Callable<Integer> {
         public Integer call() throws Exception {
             return send(HttpRequest.newBuilder(URI.create("http://" + server + HttpApiServer.PREFIX + "/cluster"))
                     .timeout(Duration.ofSeconds(5)).GET().build());
+        }
+    }
+
+    @Command(name = "members", description = "List the cluster's voters and learners with their addresses.")
+    static final class MembersCommand implements Callable<Integer> {
+        @Option(names = "--server", description = "host:port (default 127.0.0.1:8848).")
+        String server = "127.0.0.1:8848";
+
+        @Override
+        public Integer call() throws Exception {
+            return send(HttpRequest.newBuilder(URI.create("http://" + server + HttpApiServer.PREFIX + "/members"))
+                    .timeout(Duration.ofSeconds(5)).GET().build());
+        }
+    }
+
+    @Command(name = "add-member", description = "Add the server at ADDRESS (started with --join) as a voter.")
+    static final class AddMember implements Callable<Integer> {
+        @Parameters(index = "0", description = "the new server's HTTP address, ip:port")
+        String address;
+
+        @Option(names = "--server", description = "Any server of the cluster, host:port (default 127.0.0.1:8848).")
+        String server = "127.0.0.1:8848";
+
+        @Override
+        public Integer call() throws Exception {
+            return send(HttpRequest.newBuilder(URI.create("http://" + server + HttpApiServer.PREFIX
+                            + "/members?address=" + URLEncoder.encode(address, StandardCharsets.UTF_8)))
+                    .timeout(Duration.ofSeconds(15)).POST(HttpRequest.BodyPublishers.noBody()).build());
+        }
+    }
+
+    @Command(name = "remove-member", description = "Remove a member (by id; see members) from the cluster.")
+    static final class RemoveMember implements Callable<Integer> {
+        @Parameters(index = "0", description = "the member id")
+        long memberId;
+
+        @Option(names = "--server", description = "Any server of the cluster, host:port (default 127.0.0.1:8848).")
+        String server = "127.0.0.1:8848";
+
+        @Override
+        public Integer call() throws Exception {
+            return send(HttpRequest.newBuilder(URI.create("http://" + server + HttpApiServer.PREFIX + "/members/"
+                    + memberId)).timeout(Duration.ofSeconds(15)).DELETE().build());
+        }
+    }
+
+    @Command(name = "transfer-leader", description = "Hand leadership to another voter (by member id).")
+    static final class TransferLeader implements Callable<Integer> {
+        @Parameters(index = "0", description = "the member id of the voter to lead")
+        long memberId;
+
+        @Option(names = "--server", description = "Any server of the cluster, host:port (default 127.0.0.1:8848).")
+        String server = "127.0.0.1:8848";
+
+        @Override
+        public Integer call() throws Exception {
+            return send(HttpRequest.newBuilder(URI.create("http://" + server + HttpApiServer.PREFIX + "/leader?to="
+                    + memberId)).timeout(Duration.ofSeconds(15)).POST(HttpRequest.BodyPublishers.noBody()).build());
         }
     }
 

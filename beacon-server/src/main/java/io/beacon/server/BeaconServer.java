@@ -50,7 +50,11 @@ public final class BeaconServer implements AutoCloseable {
         for (InetSocketAddress server : config.cluster()) {
             servers.put(Members.firstIncarnation(server), server);
         }
-        Members members = new Members(servers, config.peerPortOffset());
+        KvStore store = new KvStore();
+        Members members = new Members(servers, config.peerPortOffset(), id -> {
+            KvStore.KeyValue recorded = store.get(Members.ADDRESS_KEY_PREFIX + id);
+            return recorded == null ? null : new String(recorded.value(), java.nio.charset.StandardCharsets.UTF_8);
+        });
         InetSocketAddress self = InetSocketAddress.createUnresolved(config.host(), config.httpPort());
         Path raftDirectory = config.dataDirectory().resolve("raft");
         boolean fresh = !Files.exists(raftDirectory.resolve("meta"));
@@ -66,7 +70,6 @@ public final class BeaconServer implements AutoCloseable {
         NodeOptions options = new NodeOptions(raftDirectory, () -> newMemberId, voters,
                 RaftConfig.defaults(1, List.of()), config.tickMillis(),
                 io.beacon.storage.StorageOptions.DEFAULTS, config.clusterId(), config.secret(), config.peerAddress());
-        KvStore store = new KvStore();
         NodeRuntime node = NodeRuntime.open(options, store);
         HttpApiServer http = null;
         try {
@@ -75,7 +78,7 @@ public final class BeaconServer implements AutoCloseable {
                 return server == null ? null : members.peerAddressOf(
                         new InetSocketAddress(server.getHostString(), server.getPort()));
             });
-            http = new HttpApiServer(new KvApi(node, store, members, config.tickMillis(), config.maxValueBytes()),
+            http = new HttpApiServer(new NativeApi(node, store, members, config.tickMillis(), config.maxValueBytes()),
                     config.maxValueBytes() + (64 << 10));
             InetSocketAddress bound = http.start(new InetSocketAddress(config.host(), config.httpPort()));
             node.start();

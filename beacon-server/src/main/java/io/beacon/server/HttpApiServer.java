@@ -43,9 +43,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * HTTP/1.1 on Netty for the native API: routes {@code /beacon/v1/kv/{key}}, {@code /beacon/v1/cluster} and
- * {@code /beacon/v1/health} to {@link KvApi}, writes JSON, maps every failure to its status with a JSON body, and
- * carries writes that reached a follower to the leader (once; a forwarded request is never forwarded again).
+ * HTTP/1.1 on Netty for the native API: routes {@code /beacon/v1/kv/{key}}, {@code /cluster}, {@code /health},
+ * {@code /members} and {@code /leader} to {@link NativeApi}, writes JSON, maps every failure to its status with a
+ * JSON body, and carries writes that reached a follower to the leader (once: a forwarded request is never
+ * forwarded again).
  */
 final class HttpApiServer implements AutoCloseable {
     static final String PREFIX = "/beacon/v1";
@@ -53,20 +54,22 @@ final class HttpApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApiServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final KvApi api;
+    private final NativeApi api;
     private final int maxBodyBytes;
-    private final EventLoopGroup acceptors = new NioEventLoopGroup(1, new DefaultThreadFactory("beacon-http-accept", true));
+    private final EventLoopGroup acceptors =
+            new NioEventLoopGroup(1, new DefaultThreadFactory("beacon-http-accept", true));
     private final EventLoopGroup workers = new NioEventLoopGroup(2, new DefaultThreadFactory("beacon-http", true));
     private final HttpClient forwarder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Channel server;
 
-    HttpApiServer(KvApi api, int maxBodyBytes) {
+    HttpApiServer(NativeApi api, int maxBodyBytes) {
         this.api = api;
         this.maxBodyBytes = maxBodyBytes;
     }
 
     InetSocketAddress start(InetSocketAddress address) throws java.io.IOException {
-        io.netty.channel.ChannelFuture bound = new ServerBootstrap().group(acceptors, workers).channel(NioServerSocketChannel.class)
+        io.netty.channel.ChannelFuture bound = new ServerBootstrap().group(acceptors, workers)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
@@ -148,6 +151,21 @@ final class HttpApiServer implements AutoCloseable {
             requireMethod(method, HttpMethod.GET);
             return api.cluster();
         }
+        if (path.equals(PREFIX + "/members")) {
+            if (method.equals(HttpMethod.GET)) {
+                return api.members();
+            }
+            requireMethod(method, HttpMethod.POST);
+            return api.addMember(parameters.get("address"));
+        }
+        if (path.startsWith(PREFIX + "/members/")) {
+            requireMethod(method, HttpMethod.DELETE);
+            return api.removeMember(memberId(path.substring((PREFIX + "/members/").length())));
+        }
+        if (path.equals(PREFIX + "/leader")) {
+            requireMethod(method, HttpMethod.POST);
+            return api.transferLeader(memberId(parameters.getOrDefault("to", "")));
+        }
         if (path.startsWith(PREFIX + "/kv/")) {
             String key = path.substring((PREFIX + "/kv/").length());
             if (method.equals(HttpMethod.GET)) {
@@ -169,6 +187,18 @@ final class HttpApiServer implements AutoCloseable {
         throw new ApiException(404, "no such endpoint: " + path);
     }
 
+    private static long memberId(String text) {
+        try {
+            long id = Long.parseLong(text);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("'" + text + "' is not a member id");
+    }
+
     private static void requireMethod(HttpMethod method, HttpMethod expected) {
         if (!method.equals(expected)) {
             throw new ApiException(405, "method " + method + " is not allowed here; use " + expected);
@@ -178,7 +208,7 @@ final class HttpApiServer implements AutoCloseable {
     private CompletableFuture<Reply> failure(Throwable error, HttpMethod method, String uri, byte[] body,
                                              boolean forwarded) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof KvApi.Forward forward) {
+        if (cause instanceof NativeApi.Forward forward) {
             if (forwarded) {
                 return CompletableFuture.completedFuture(errorReply(503, "not the leader, and the request was "
                         + "already forwarded once", Map.of("leader", forward.leader.getHostString() + ":"

@@ -16,12 +16,22 @@ import java.util.zip.CRC32C;
 public final class Members {
     static final long INCARNATIONS = 1000;
 
+    /** Where the store keeps the addresses of members added at run time: this prefix, then the member id. */
+    static final String ADDRESS_KEY_PREFIX = "_beacon/members/";
+
     private final Map<Long, InetSocketAddress> httpAddresses;
     private final int peerPortOffset;
+    private final java.util.function.LongFunction<String> added;
 
-    Members(Map<Long, InetSocketAddress> httpAddresses, int peerPortOffset) {
+    /**
+     * The listed servers, and where to look up members added since: {@code added} gives the "host:port" recorded
+     * for a member id, or null.
+     */
+    Members(Map<Long, InetSocketAddress> httpAddresses, int peerPortOffset,
+            java.util.function.LongFunction<String> added) {
         this.httpAddresses = Collections.unmodifiableMap(new TreeMap<>(httpAddresses));
         this.peerPortOffset = peerPortOffset;
+        this.added = added;
     }
 
     /** The first incarnation's member id of the server at this HTTP address. */
@@ -47,6 +57,10 @@ public final class Members {
 
     /** The HTTP address of the server a member id belongs to (any incarnation), or null. */
     public InetSocketAddress httpAddressOf(long memberId) {
+        String recorded = memberId > 0 ? added.apply(memberId) : null;
+        if (recorded != null) {
+            return ServerConfig.parseAddress(recorded);
+        }
         for (Map.Entry<Long, InetSocketAddress> entry : httpAddresses.entrySet()) {
             if (memberId / INCARNATIONS == entry.getKey() / INCARNATIONS) {
                 return entry.getValue();

@@ -154,4 +154,73 @@ class ClusterProcessTest {
         assertThat(call("PUT", ports.get(1), KV + "b", "2").status()).as("the cluster serves on").isEqualTo(200);
         assertThat(impostor.isAlive()).isTrue();
     }
+
+    private static long memberIdAt(int port) throws Exception {
+        String body = call("GET", port, "/beacon/v1/cluster", null).body();
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("memberId").asLong();
+    }
+
+    private static int cli(String... arguments) {
+        return new picocli.CommandLine(new BeaconMain()).execute(arguments);
+    }
+
+    private static void await(String what, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 30 s: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void membersAreAddedAndRemovedAndLeadershipHandedOverThroughTheCommandLine() throws Exception {
+        List<Integer> ports = List.of(freeHttpPort(), freeHttpPort(), freeHttpPort());
+        Map<Integer, ServerProcess> servers = new LinkedHashMap<>();
+        for (int port : ports) {
+            servers.put(port, launch(ServerProcess.startArguments(port, ports, data.resolve("s" + port), SECRET)));
+        }
+        for (int port : ports) {
+            awaitHealthy(port, servers.get(port));
+        }
+        String first = "127.0.0.1:" + ports.get(0);
+        assertThat(call("PUT", ports.get(0), KV + "before", "1").status()).isEqualTo(200);
+
+        int fourth = freeHttpPort();
+        List<Integer> withFourth = new ArrayList<>(ports);
+        withFourth.add(fourth);
+        List<String> joinArguments = new ArrayList<>(ServerProcess.startArguments(fourth, withFourth,
+                data.resolve("s" + fourth), SECRET));
+        joinArguments.add("--join");
+        ServerProcess joiner = launch(joinArguments);
+        await("the joining server answers", () -> {
+            try {
+                return call("GET", fourth, "/beacon/v1/cluster", null).status() == 200;
+            } catch (java.io.IOException notYet) {
+                return false;
+            }
+        });
+        long fourthId = memberIdAt(fourth);
+        assertThat(fourthId % 1000).as("a new incarnation, not the first").isNotEqualTo(1);
+
+        assertThat(cli("add-member", "127.0.0.1:" + fourth, "--server", first)).isZero();
+        await("the fourth server is promoted to voter", () -> call("GET", ports.get(0), "/beacon/v1/members", null)
+                .body().matches("(?s).*\"voters\":\\[[^\\]]*" + fourthId + ".*"));
+        assertThat(call("PUT", fourth, KV + "through-the-fourth", "2").status()).isEqualTo(200);
+        await("the fourth server holds the data", () -> call("GET", fourth, KV + "before?consistency=local", null)
+                .status() == 200);
+
+        assertThat(cli("transfer-leader", String.valueOf(fourthId), "--server", first)).isZero();
+        await("the fourth server leads", () -> call("GET", fourth, "/beacon/v1/cluster", null).body()
+                .contains("\"role\":\"LEADER\""));
+
+        long removed = memberIdAt(ports.get(2));
+        assertThat(cli("remove-member", String.valueOf(removed), "--server", first)).isZero();
+        await("the third server is gone from the voters", () -> !call("GET", fourth, "/beacon/v1/members", null)
+                .body().contains(String.valueOf(removed)));
+        assertThat(call("PUT", ports.get(1), KV + "after", "3").status()).isEqualTo(200);
+        assertThat(call("GET", fourth, KV + "after", null).body()).contains("\"value\":\"3\"");
+        assertThat(joiner.isAlive()).isTrue();
+    }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.beacon.node.NodeRuntime;
 import io.beacon.node.NodeStoppedException;
 import io.beacon.node.NotLeaderException;
+import io.beacon.raft.MembershipChange;
 import io.beacon.raft.RaftStatus;
 import io.beacon.server.kv.KvStore;
 import io.beacon.server.kv.proto.Condition;
@@ -18,12 +19,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * The native API under {@code /beacon/v1}: the key-value store, the cluster's status and health. Answers are
+ * The native API under {@code /beacon/v1}: the key-value store, the cluster's status and health, and the
+ * operator's membership and leadership commands. Answers are
  * JSON maps; failures are {@link ApiException}s. A write this member cannot take because it is not the leader is
  * answered with {@link Forward}, which the HTTP layer carries to the leader.
  */
-final class KvApi {
+final class NativeApi {
     static final int MAX_KEY_BYTES = 1024;
+    static final String RESERVED_PREFIX = "_beacon/";
+
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final NodeRuntime node;
     private final KvStore store;
@@ -31,7 +38,7 @@ final class KvApi {
     private final long tickMillis;
     private final int maxValueBytes;
 
-    KvApi(NodeRuntime node, KvStore store, Members members, long tickMillis, int maxValueBytes) {
+    NativeApi(NodeRuntime node, KvStore store, Members members, long tickMillis, int maxValueBytes) {
         this.node = node;
         this.store = store;
         this.members = members;
@@ -67,7 +74,7 @@ final class KvApi {
     }
 
     CompletableFuture<Map<String, Object>> put(String key, byte[] value, Map<String, String> parameters) {
-        checkKey(key);
+        checkWritableKey(key);
         if (value.length > maxValueBytes) {
             throw new ApiException(413, "value of " + value.length + " bytes exceeds the limit of " + maxValueBytes,
                     Map.of("limit", maxValueBytes));
@@ -89,7 +96,7 @@ final class KvApi {
     }
 
     CompletableFuture<Map<String, Object>> delete(String key, Map<String, String> parameters) {
-        checkKey(key);
+        checkWritableKey(key);
         byte[] command = KvStore.delete(key, condition(parameters));
         return node.propose(command).handle((result, error) -> {
             if (error != null) {
@@ -139,6 +146,96 @@ final class KvApi {
         });
     }
 
+    /** The members in the configuration, with their addresses, and the leader. */
+    CompletableFuture<Map<String, Object>> members() {
+        return node.status().thenApply(status -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("leader", status.leaderId() == 0 ? null : status.leaderId());
+            body.put("voters", describeMembers(status.configuration().voters()));
+            body.put("learners", describeMembers(status.configuration().learners()));
+            return body;
+        });
+    }
+
+    private List<Map<String, Object>> describeMembers(java.util.Collection<Long> ids) {
+        List<Map<String, Object>> described = new ArrayList<>();
+        for (long id : ids) {
+            InetSocketAddress address = members.httpAddressOf(id);
+            Map<String, Object> member = new LinkedHashMap<>();
+            member.put("memberId", id);
+            member.put("address", address == null ? null : address.getHostString() + ":" + address.getPort());
+            described.add(member);
+        }
+        return described;
+    }
+
+    /**
+     * Adds the server at address (which must run, started with {@code --join}) as a voter: asks it for its member
+     * id, records its address in the store so that every member can reach it, then starts the change (it joins
+     * as a learner and is promoted once caught up).
+     */
+    CompletableFuture<Map<String, Object>> addMember(String address) {
+        InetSocketAddress server;
+        try {
+            server = ServerConfig.parseAddress(address == null ? "" : address);
+        } catch (ServerConfig.ConfigException e) {
+            throw ApiException.badRequest("give the new server's address as ?address=ip:port (" + e.getMessage() + ")");
+        }
+        return memberIdAt(server).thenCompose(memberId ->
+                node.propose(KvStore.put(Members.ADDRESS_KEY_PREFIX + memberId,
+                                address.getBytes(StandardCharsets.UTF_8), null))
+                        .thenCompose(recorded -> node.changeMembership(new MembershipChange.AddVoter(memberId)))
+                        .handle((index, error) -> {
+                            if (error != null) {
+                                throw translate(error, true);
+                            }
+                            Map<String, Object> body = new LinkedHashMap<>();
+                            body.put("memberId", memberId);
+                            body.put("address", address);
+                            body.put("configurationIndex", index);
+                            return body;
+                        }));
+    }
+
+    CompletableFuture<Map<String, Object>> removeMember(long memberId) {
+        return node.changeMembership(new MembershipChange.RemoveMember(memberId)).handle((index, error) -> {
+            if (error != null) {
+                throw translate(error, true);
+            }
+            return Map.of("memberId", memberId, "configurationIndex", index);
+        });
+    }
+
+    CompletableFuture<Map<String, Object>> transferLeader(long to) {
+        return node.transferLeadership(to).handle((target, error) -> {
+            if (error != null) {
+                throw translate(error, true);
+            }
+            return Map.of("transferringTo", to);
+        });
+    }
+
+    private CompletableFuture<Long> memberIdAt(InetSocketAddress server) {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://"
+                        + server.getHostString() + ":" + server.getPort() + HttpApiServer.PREFIX + "/cluster"))
+                .timeout(java.time.Duration.ofSeconds(5)).GET().build();
+        return HTTP.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
+            if (error != null || response.statusCode() != 200) {
+                throw new ApiException(400, "the server at " + server + " does not answer; start it first with "
+                        + "--join" + (error == null ? "" : " (" + error.getMessage() + ")"));
+            }
+            try {
+                long id = JSON.readTree(response.body()).path("memberId").asLong(0);
+                if (id <= 0) {
+                    throw new ApiException(400, "the server at " + server + " did not say its member id");
+                }
+                return id;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new ApiException(400, "the server at " + server + " answered something else than Beacon");
+            }
+        });
+    }
+
     CompletableFuture<Map<String, Object>> health() {
         return node.status().thenApply(status -> {
             if (node.failure() != null) {
@@ -154,6 +251,13 @@ final class KvApi {
             body.put("leader", status.leaderId());
             return body;
         });
+    }
+
+    private static void checkWritableKey(String key) {
+        checkKey(key);
+        if (key.startsWith(RESERVED_PREFIX)) {
+            throw ApiException.badRequest("keys under " + RESERVED_PREFIX + " are Beacon's own; choose another key");
+        }
     }
 
     private static void checkKey(String key) {
@@ -223,6 +327,12 @@ final class KvApi {
         }
         if (cause instanceof NodeStoppedException) {
             return new ApiException(503, cause.getMessage());
+        }
+        if (cause instanceof io.beacon.raft.ProposalRejectedException rejected) {
+            return new ApiException(409, rejected.getMessage(), Map.of("reason", rejected.reason().name()));
+        }
+        if (cause instanceof IllegalArgumentException invalid) {
+            return new ApiException(400, invalid.getMessage());
         }
         return new ApiException(500, "internal error: " + cause);
     }
