@@ -55,6 +55,9 @@ public final class NodeRuntime implements AutoCloseable {
     private final ArrayDeque<Outstanding> outstanding = new ArrayDeque<>();
     private final Map<Long, CompletableFuture<Long>> reads = new HashMap<>();
     private long nextReadContext = 1;
+    private io.beacon.raft.Role loggedRole;
+    private long loggedTerm = -1;
+    private long loggedLeader = -1;
     private volatile Throwable failure;
     private volatile boolean closed;
 
@@ -80,7 +83,13 @@ public final class NodeRuntime implements AutoCloseable {
             @Override
             public void onPeerDisconnected(long memberId) {
                 // Fast crash detection: a leader's dead process resets its connections at once.
-                post(() -> raft.connectionLost(memberId));
+                post(() -> {
+                    if (memberId == raft.leaderId()) {
+                        LOG.info("connection to the leader lost member={} leader={} term={}", raft.id(), memberId,
+                                raft.term());
+                    }
+                    raft.connectionLost(memberId);
+                });
             }
         });
         this.raftThread = new Thread(this::run, "beacon-raft");
@@ -277,6 +286,7 @@ public final class NodeRuntime implements AutoCloseable {
     }
 
     private void processReadys() {
+        logRoleChange();
         while (raft.hasReady()) {
             Ready ready = raft.ready();
             for (Message message : ready.messages()) {
@@ -311,6 +321,16 @@ public final class NodeRuntime implements AutoCloseable {
                 persisted.whenComplete((index, error) -> post(this::advanceDurable));
             }
             advanceDurable();
+        }
+    }
+
+    /** Logs (at INFO: it is rare) when this member's role, term or leader changes. */
+    private void logRoleChange() {
+        if (raft.role() != loggedRole || raft.term() != loggedTerm || raft.leaderId() != loggedLeader) {
+            loggedRole = raft.role();
+            loggedTerm = raft.term();
+            loggedLeader = raft.leaderId();
+            LOG.info("role member={} role={} term={} leader={}", raft.id(), loggedRole, loggedTerm, loggedLeader);
         }
     }
 

@@ -652,6 +652,12 @@ public final class RaftNode {
         boolean canVote = votedFor == request.from()
                 || (votedFor == NONE && leaderId == NONE)
                 || (request.preVote() && request.term() > term);
+        if (request.preVote() && role == Role.PRE_CANDIDATE && request.from() > id
+                && request.lastLogTerm() == log.lastTerm() && request.lastLogIndex() == log.lastIndex()) {
+            // Two pre-candidates with the same log would each grant the other and then split the real vote;
+            // the lower id goes ahead. Pre-votes change no term or vote, so this costs no safety.
+            canVote = false;
+        }
         // §3.6.1: only for a candidate whose log holds every entry this one does.
         if (canVote && log.isUpToDate(request.lastLogIndex(), request.lastLogTerm())) {
             send(new RequestVoteResponse(request.preVote() ? request.term() : term, id, request.from(),

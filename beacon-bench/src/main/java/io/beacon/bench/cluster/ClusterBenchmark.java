@@ -1,0 +1,238 @@
+package io.beacon.bench.cluster;
+
+import org.HdrHistogram.Histogram;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Whole-cluster figures with real processes: three Beacon servers (separate JVMs, fsync on, loopback).
+ * <ul>
+ *   <li>{@code failover [TRIALS]}: under a write load, {@code kill -9} of the leader; the time from the kill to the
+ *       first write a surviving server acknowledges. A fresh cluster per trial.</li>
+ *   <li>{@code throughput [SECONDS]}: writes of 64-byte values through {@code /beacon/v1/kv} by 1, 16, 64 and 128
+ *       concurrent clients (each waits for its answer), sent to the leader; writes/s and p50/p99 latency.</li>
+ *   <li>{@code steady [MINUTES]}: a constant load of 16 clients; reports any change of leader or term.</li>
+ * </ul>
+ * Data under {@code beacon-bench/target/cluster-bench}, deleted at the end.
+ */
+public final class ClusterBenchmark {
+    private static final byte[] VALUE = new byte[64];
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "failover";
+        Path base = Path.of(args.length > 2 ? args[2] : "beacon-bench/target/cluster-bench");
+        System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cpus, load "
+                + Files.readString(Path.of("/proc/loadavg")).trim());
+        try {
+            switch (mode) {
+                case "failover" -> failover(number(args, 20), base);
+                case "throughput" -> throughput(number(args, 10), base);
+                case "steady" -> steady(number(args, 10), base);
+                default -> throw new IllegalArgumentException("unknown mode " + mode
+                        + ": failover, throughput or steady");
+            }
+        } finally {
+            deleteTree(base);
+        }
+        System.out.println("load after: " + Files.readString(Path.of("/proc/loadavg")).trim());
+    }
+
+    /** The count the second argument gives, or the default when it is missing or empty. */
+    private static int number(String[] args, int fallback) {
+        return args.length > 1 && !args[1].isBlank() ? Integer.parseInt(args[1].trim()) : fallback;
+    }
+
+    private static void failover(int trials, Path base) throws Exception {
+        List<Double> millis = new ArrayList<>();
+        for (int trial = 1; trial <= trials; trial++) {
+            Path data = base.resolve("failover-" + trial);
+            Files.createDirectories(data);
+            try (ServerLauncher cluster = new ServerLauncher(data, 3)) {
+                cluster.startAll();
+                int leader = awaitLeader(cluster);
+                AtomicBoolean running = new AtomicBoolean(true);
+                List<Thread> load = startLoad(cluster, 8, running, new AtomicLong(), new Histogram(3));
+                Thread.sleep(1000);
+                cluster.kill(leader);
+                long killedAt = System.nanoTime();
+                double elapsed = -1;
+                int probe = 0;
+                while (elapsed < 0 && System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(30)) {
+                    int server = (leader + 1 + probe++ % 2) % 3;
+                    try {
+                        if (ServerLauncher.put(cluster.ports().get(server), "probe-" + probe, VALUE, 300) == 200) {
+                            elapsed = (System.nanoTime() - killedAt) / 1e6;
+                        }
+                    } catch (Exception notYet) {
+                        // no leader yet
+                    }
+                }
+                running.set(false);
+                for (Thread thread : load) {
+                    thread.join(5000);
+                }
+                millis.add(elapsed);
+                System.out.printf("trial %2d: %.0f ms (killed server %d)%n", trial, elapsed, leader);
+            }
+            if (millis.get(millis.size() - 1) > 400) {
+                // Keep the servers' logs of a slow trial to read why.
+                Path kept = base.resolveSibling("failover-slow-trial-" + trial);
+                deleteTree(kept);
+                Files.createDirectories(kept);
+                for (int server = 0; server < 3; server++) {
+                    Path log = data.resolve("server-" + server + ".log");
+                    if (Files.exists(log)) {
+                        Files.copy(log, kept.resolve(log.getFileName()));
+                    }
+                }
+            }
+            deleteTree(data);
+        }
+        millis.sort(null);
+        System.out.printf("failover after kill -9 of the leader, %d trials: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, "
+                + "max %.0f ms%n", millis.size(), percentile(millis, 50), percentile(millis, 90),
+                percentile(millis, 99), millis.get(millis.size() - 1));
+    }
+
+    private static void throughput(int seconds, Path base) throws Exception {
+        Files.createDirectories(base);
+        try (ServerLauncher cluster = new ServerLauncher(base, 3)) {
+            cluster.startAll();
+            awaitLeader(cluster);
+            System.out.println("clients  writes/s  p50 ms  p99 ms  (64-byte values, to the leader, fsync on)");
+            for (int clients : new int[] {1, 16, 64, 128}) {
+                AtomicBoolean running = new AtomicBoolean(true);
+                AtomicLong done = new AtomicLong();
+                Histogram latency = new Histogram(3);
+                List<Thread> load = startLoad(cluster, clients, running, done, latency);
+                Thread.sleep(2000);
+                long before = done.get();
+                synchronized (latency) {
+                    latency.reset();
+                }
+                Thread.sleep(seconds * 1000L);
+                long count = done.get() - before;
+                Histogram measured;
+                synchronized (latency) {
+                    measured = latency.copy();
+                }
+                running.set(false);
+                for (Thread thread : load) {
+                    thread.join(5000);
+                }
+                System.out.printf("%7d  %8.0f  %6.2f  %6.2f%n", clients, count / (double) seconds,
+                        measured.getValueAtPercentile(50) / 1e6, measured.getValueAtPercentile(99) / 1e6);
+            }
+        }
+    }
+
+    private static void steady(int minutes, Path base) throws Exception {
+        Files.createDirectories(base);
+        try (ServerLauncher cluster = new ServerLauncher(base, 3)) {
+            cluster.startAll();
+            int leader = awaitLeader(cluster);
+            long term = cluster.term(leader);
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicLong done = new AtomicLong();
+            List<Thread> load = startLoad(cluster, 16, running, done, new Histogram(3));
+            long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(minutes);
+            int changes = 0;
+            while (System.nanoTime() < end) {
+                Thread.sleep(1000);
+                int now = cluster.leader();
+                long nowTerm = now < 0 ? -1 : cluster.term(now);
+                if (now != leader || nowTerm != term) {
+                    changes++;
+                    System.out.printf("leader change: server %d term %d -> server %d term %d%n", leader, term, now,
+                            nowTerm);
+                    leader = now;
+                    term = nowTerm;
+                }
+            }
+            running.set(false);
+            for (Thread thread : load) {
+                thread.join(5000);
+            }
+            System.out.printf("steady load for %d min, 16 clients: %d writes (%.0f/s), %d leader changes%n", minutes,
+                    done.get(), done.get() / (minutes * 60.0), changes);
+        }
+    }
+
+    /** Clients that write to whichever server leads, each waiting for its answer. */
+    private static List<Thread> startLoad(ServerLauncher cluster, int clients, AtomicBoolean running, AtomicLong done,
+                                          Histogram latency) {
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            Thread thread = new Thread(() -> {
+                int target = Math.max(0, cluster.leader());
+                long i = 0;
+                while (running.get()) {
+                    long start = System.nanoTime();
+                    try {
+                        int status = ServerLauncher.put(cluster.ports().get(target), "c" + client + "-" + (i++ % 1000),
+                                VALUE, 2000);
+                        if (status == 200) {
+                            long took = System.nanoTime() - start;
+                            synchronized (latency) {
+                                latency.recordValue(took);
+                            }
+                            done.incrementAndGet();
+                            continue;
+                        }
+                    } catch (Exception e) {
+                        // the server is gone or slow: look for the leader again
+                    }
+                    // A client backs off a little instead of spinning while there is no leader: on two cores the
+                    // spinning would starve the servers electing one.
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    int found = cluster.leader();
+                    target = found >= 0 ? found : (target + 1) % cluster.ports().size();
+                }
+            }, "load-" + client);
+            thread.setDaemon(true);
+            thread.start();
+            threads.add(thread);
+        }
+        return threads;
+    }
+
+    private static int awaitLeader(ServerLauncher cluster) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            int leader = cluster.leader();
+            if (leader >= 0) {
+                return leader;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("no leader within 30 s");
+    }
+
+    private static double percentile(List<Double> sorted, int percent) {
+        int index = (int) Math.ceil(percent / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
