@@ -81,4 +81,14 @@ class ServerConfigTest {
                 .isInstanceOf(ServerConfig.ConfigException.class)
                 .hasMessageContaining("cluster.conf line 2: 'not-an-address' is not ip:port");
     }
+
+    @Test
+    void theShippedConfigurationDirectoryLoadsAndItsExampleClusterParses() throws Exception {
+        Path shipped = Path.of("..", "conf");
+        ServerConfig config = ServerConfig.load(shipped, Map.of(), new Properties(), Map.of("beacon.standalone",
+                "true"));
+        assertThat(config.httpPort()).isEqualTo(8848);
+        assertThat(ServerConfig.readClusterConf(shipped.resolve("cluster.conf.example")))
+                .isEqualTo("127.0.0.1:8848,127.0.0.1:8849,127.0.0.1:8850");
+    }
 }
