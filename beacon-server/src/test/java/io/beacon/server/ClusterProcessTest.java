@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Three servers in JVMs of their own on loopback: writes through every server, {@code kill -9} of the leader, a
  * new leader and more writes, the old leader restarted and caught up, and every acknowledged write on every
- * server. Also: a server with the wrong cluster secret is refused and the cluster keeps serving.
+ * server. Also: servers with the wrong secret or cluster id, and garbage on a peer port, are refused while the
+ * cluster keeps serving; and members are added, removed and handed leadership through the command line.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ClusterProcessTest {
@@ -135,7 +136,7 @@ class ClusterProcessTest {
     }
 
     @Test
-    void aServerWithTheWrongSecretIsRefusedAndTheClusterKeepsServing() throws Exception {
+    void strangersAndGarbageAreRefusedAndTheClusterKeepsServing() throws Exception {
         List<Integer> ports = List.of(freeHttpPort(), freeHttpPort(), freeHttpPort());
         Map<Integer, ServerProcess> servers = new LinkedHashMap<>();
         for (int port : ports.subList(0, 2)) {
@@ -153,6 +154,42 @@ class ClusterProcessTest {
                 .contains("did not prove it knows the cluster secret");
         assertThat(call("PUT", ports.get(1), KV + "b", "2").status()).as("the cluster serves on").isEqualTo(200);
         assertThat(impostor.isAlive()).isTrue();
+        impostor.kill();
+
+        // The right secret but another cluster's id (set in its beacon.properties).
+        Path strangerConf = data.resolve("stranger-conf");
+        java.nio.file.Files.createDirectories(strangerConf);
+        java.nio.file.Files.writeString(strangerConf.resolve("beacon.properties"), "beacon.cluster.id=elsewhere\n");
+        List<String> strangerArguments = new ArrayList<>(ServerProcess.startArguments(ports.get(2), ports,
+                data.resolve("stranger"), SECRET));
+        strangerArguments.set(strangerArguments.indexOf("--config") + 1, strangerConf.toString());
+        ServerProcess stranger = launch(strangerArguments);
+        await("the members refuse the stranger", () -> (servers.get(ports.get(0)).output()
+                + servers.get(ports.get(1)).output()).contains("this member belongs to 'elsewhere'")
+                || (servers.get(ports.get(0)).output() + servers.get(ports.get(1)).output())
+                .contains("cluster 'elsewhere', this member belongs to 'beacon'"));
+        assertThat(call("GET", ports.get(2), "/beacon/v1/health", null).status()).isEqualTo(503);
+
+        // Garbage and an HTTP request on a member's peer port.
+        int peerPort = ports.get(0) - 1000;
+        for (byte[] garbage : List.of("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(), new byte[] {0, 0, 0, 9,
+                1, 2, 3, 4, 5, 6, 7, 8, 9}, new byte[] {0x7f, -1, -1, -1})) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", peerPort)) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(garbage);
+                socket.getOutputStream().flush();
+                byte[] sink = new byte[1024];
+                int read;
+                do {
+                    read = socket.getInputStream().read(sink);
+                } while (read >= 0);
+            } catch (java.net.SocketException reset) {
+                // closed by the member: what we want
+            }
+        }
+        assertThat(call("PUT", ports.get(0), KV + "c", "3").status()).as("still serving").isEqualTo(200);
+        assertThat(servers.get(ports.get(0)).isAlive()).isTrue();
+        assertThat(stranger.isAlive()).isTrue();
     }
 
     private static long memberIdAt(int port) throws Exception {
