@@ -27,8 +27,8 @@ import java.util.TreeSet;
  * iterates only ordered collections, so the same inputs always give the same outputs.
  *
  * <p>Inputs: {@link #tick()}, {@link #step(Message)}, {@link #propose(byte[])}, {@link #readIndex(long)},
- * {@link #transferLeadership(long)}, {@link #changeMembership(MembershipChange)}, {@link #snapshotTaken(long)}
- * and {@link #snapshotChunk(SnapshotRead, byte[], boolean)}. Outputs: a {@link Ready}, taken with {@link #ready()}
+ * {@link #transferLeadership(long)}, {@link #changeMembership(MembershipChange)}, {@link #snapshotTaken(long)},
+ * {@link #snapshotChunk(SnapshotRead, byte[], boolean)} and {@link #connectionLost(long)}. Outputs: a {@link Ready}, taken with {@link #ready()}
  * and acknowledged with {@link #advance(Ready)} once its writes are durable. Not thread-safe: one thread owns a
  * node.
  *
@@ -37,6 +37,14 @@ import java.util.TreeSet;
 public final class RaftNode {
     /** The id of no node: no vote, no known leader. */
     public static final long NONE = 0;
+
+    /** A follower that lost its leader's connection campaigns within this many ticks (randomized from 1). */
+    public static final int FAST_CAMPAIGN_TICKS = 3;
+    /**
+     * After such a loss, this many campaigns in a row (a pre-vote round, an election that split the vote, ...)
+     * wait at most twice {@link #FAST_CAMPAIGN_TICKS} instead of an election timeout; hearing a leader ends it.
+     */
+    static final int FAST_CAMPAIGN_ROUNDS = 5;
 
     private enum Campaign { PRE_VOTE, ELECTION, TRANSFER }
 
@@ -55,15 +63,8 @@ public final class RaftNode {
     private SnapshotMetadata snapshot;
 
     /** Follower and candidate: ticks since the last election or the last message of a current leader. */
-    /** A follower that lost its leader's connection campaigns within this many ticks (randomized from 1). */
-    public static final int FAST_CAMPAIGN_TICKS = 3;
-    /**
-     * After such a loss, this many campaigns in a row (a pre-vote round, an election that split the vote, ...)
-     * wait at most twice {@link #FAST_CAMPAIGN_TICKS} instead of an election timeout; hearing a leader ends it.
-     */
-    static final int FAST_CAMPAIGN_ROUNDS = 5;
-
     private int electionElapsed;
+    /** Campaigns left that wait a short timeout, after the leader's connection was lost (0: normal timeouts). */
     private int fastCampaignRounds;
     private int randomizedElectionTimeout;
     /** Candidate: the answers received in this election, by voter. */
