@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
+
 /**
  * The native API under {@code /beacon/v1}: the key-value store, the cluster's status and health, and the
  * operator's membership and leadership commands. Answers are
@@ -27,6 +29,8 @@ import java.util.concurrent.CompletionException;
 final class NativeApi {
     static final int MAX_KEY_BYTES = 1024;
     static final String RESERVED_PREFIX = "_beacon/";
+    /** A write or read not answered by then gets 503: the cluster may have no leader (a write may yet apply). */
+    static final long ANSWER_SECONDS = 10;
 
     private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
@@ -58,7 +62,8 @@ final class NativeApi {
 
     CompletableFuture<Map<String, Object>> get(String key, boolean linearizable) {
         checkKey(key);
-        CompletableFuture<Long> ready = linearizable ? node.linearizableRead() : CompletableFuture.completedFuture(0L);
+        CompletableFuture<Long> ready = linearizable ? node.linearizableRead().orTimeout(ANSWER_SECONDS, SECONDS)
+                : CompletableFuture.completedFuture(0L);
         return ready.handle((index, error) -> {
             if (error != null) {
                 throw translate(error, false);
@@ -80,7 +85,7 @@ final class NativeApi {
                     Map.of("limit", maxValueBytes));
         }
         byte[] command = KvStore.put(key, value, condition(parameters));
-        return node.propose(command).handle((result, error) -> {
+        return node.propose(command).orTimeout(ANSWER_SECONDS, SECONDS).handle((result, error) -> {
             if (error != null) {
                 throw translate(error, true);
             }
@@ -98,7 +103,7 @@ final class NativeApi {
     CompletableFuture<Map<String, Object>> delete(String key, Map<String, String> parameters) {
         checkWritableKey(key);
         byte[] command = KvStore.delete(key, condition(parameters));
-        return node.propose(command).handle((result, error) -> {
+        return node.propose(command).orTimeout(ANSWER_SECONDS, SECONDS).handle((result, error) -> {
             if (error != null) {
                 throw translate(error, true);
             }
@@ -183,7 +188,7 @@ final class NativeApi {
         }
         return memberIdAt(server).thenCompose(memberId ->
                 node.propose(KvStore.put(Members.ADDRESS_KEY_PREFIX + memberId,
-                                address.getBytes(StandardCharsets.UTF_8), null))
+                                address.getBytes(StandardCharsets.UTF_8), null)).orTimeout(ANSWER_SECONDS, SECONDS)
                         .thenCompose(recorded -> node.changeMembership(new MembershipChange.AddVoter(memberId)))
                         .handle((index, error) -> {
                             if (error != null) {
@@ -327,6 +332,10 @@ final class NativeApi {
         }
         if (cause instanceof NodeStoppedException) {
             return new ApiException(503, cause.getMessage());
+        }
+        if (cause instanceof java.util.concurrent.TimeoutException) {
+            return new ApiException(503, "no answer within " + ANSWER_SECONDS + " s (no leader, or the cluster is "
+                    + "overloaded); a write may still be applied later: read before retrying a compare-and-set");
         }
         if (cause instanceof io.beacon.raft.ProposalRejectedException rejected) {
             return new ApiException(409, rejected.getMessage(), Map.of("reason", rejected.reason().name()));

@@ -154,4 +154,39 @@ class HttpApiTest {
         assertThat(call("GET", leaderPort, KV + "key-39?consistency=local", null).body())
                 .as("the restarted server caught up").contains("value 39");
     }
+
+    @Test
+    void aWriteTheLeaderCannotCommitIsAnswered503InsteadOfHanging() throws Exception {
+        int[] ports = {freeHttpPort(), freeHttpPort(), freeHttpPort()};
+        List<String> cluster = new ArrayList<>();
+        for (int port : ports) {
+            cluster.add("127.0.0.1:" + port);
+        }
+        for (int i = 0; i < 3; i++) {
+            Map<String, String> settings = new LinkedHashMap<>();
+            settings.put("beacon.http.port", String.valueOf(ports[i]));
+            settings.put("beacon.cluster", String.join(",", cluster));
+            settings.put("beacon.cluster.secret", "a secret for this test only");
+            settings.put("beacon.data.dir", data.resolve("server-" + i).toString());
+            start(settings);
+        }
+        awaitHealthy(ports[0]);
+        BeaconServer leader = null;
+        for (BeaconServer server : servers) {
+            if (server.node().status().get(5, TimeUnit.SECONDS).role() == io.beacon.raft.Role.LEADER) {
+                leader = server;
+            }
+        }
+        assertThat(leader).isNotNull();
+        for (BeaconServer server : new ArrayList<>(servers)) {
+            if (server != leader) {
+                server.close();
+                servers.remove(server);
+            }
+        }
+        // The leader takes the write (it does not know yet that it is alone) but can never commit it.
+        ServerTestSupport.Answer answer = call("PUT", leader.config().httpPort(), KV + "stuck", "x");
+        assertThat(answer.status()).isEqualTo(503);
+        assertThat(answer.body()).containsAnyOf("no answer within", "no leader", "not the leader");
+    }
 }
