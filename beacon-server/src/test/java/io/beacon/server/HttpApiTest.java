@@ -118,7 +118,9 @@ class HttpApiTest {
             settingsOf.put(ports[i], settings);
             start(settings);
         }
-        awaitHealthy(ports[0]);
+        for (int port : ports) {
+            awaitHealthy(port);
+        }
         for (int i = 0; i < 30; i++) {
             int through = ports[i % 3];
             ServerTestSupport.Answer put = call("PUT", through, KV + "key-" + i, "value " + i);
@@ -141,7 +143,13 @@ class HttpApiTest {
         int survivor = ports[0] == leaderPort ? ports[1] : ports[0];
         awaitHealthy(survivor);
         for (int i = 30; i < 40; i++) {
+            // Right after a failover a member may briefly know no leader (503): clients retry, as here.
             ServerTestSupport.Answer put = call("PUT", survivor, KV + "key-" + i, "value " + i);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (put.status() == 503 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                put = call("PUT", survivor, KV + "key-" + i, "value " + i);
+            }
             assertThat(put.status()).as("write %d after the leader stopped: %s", i, put.body()).isEqualTo(200);
         }
 
