@@ -14,6 +14,13 @@ sealed interface ClientResponse {
     record Redirect(long leaderHint) implements ClientResponse {
     }
 
+    /**
+     * The node cannot tell whether it was done: the entry it proposed arrived inside a snapshot from the leader,
+     * so it was never applied here one by one. The client records the outcome as unknown.
+     */
+    record Unknown(String reason) implements ClientResponse {
+    }
+
     /** Definitely not done: no effect. */
     record Failed(String reason) implements ClientResponse {
     }

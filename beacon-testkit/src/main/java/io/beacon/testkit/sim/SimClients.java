@@ -198,6 +198,10 @@ final class SimClients {
                 }
                 client.leaderGuess = fromNode;
                 succeeded(client);
+            } else if (response instanceof ClientResponse.Unknown) {
+                // An answer, but not an outcome: the operation may or may not have taken effect.
+                history.info(operation.historyId());
+                finish(client);
             } else if (response instanceof ClientResponse.Redirect redirect) {
                 client.leaderGuess = SimNode.slotOf(redirect.leaderHint());
                 if (redirect.leaderHint() != 0 && client.redirects++ < MAX_REDIRECTS) {

@@ -386,6 +386,12 @@ final class SimNode {
         }
         // The last chunk: the state machine restarts from the snapshot before anything after it is applied.
         stateMachine = KvStateMachine.fromSnapshot(whole, chunk.metadata().index());
+        // Proposals it covers will never be applied here one by one: say that their outcome is unknown.
+        var covered = proposals.headMap(chunk.metadata().index(), true);
+        for (PendingProposal proposal : covered.values()) {
+            world.respond(slot, proposal.operation(), new ClientResponse.Unknown("arrived inside a snapshot"));
+        }
+        covered.clear();
         appliedIndex = chunk.metadata().index();
         world.invariants().onSnapshotInstalled(this, chunk.metadata(), stateMachine.stateHash());
     }
@@ -429,12 +435,10 @@ final class SimNode {
             appliedIndex = entry.index();
             Boolean swapped = stateMachine.apply(entry);
             world.invariants().onApplied(this, entry.index(), stateMachine.stateHash());
-            if (swapped == null) {
-                continue;
-            }
             PendingProposal proposal = proposals.remove(entry.index());
             if (proposal != null) {
-                if (proposal.term() == entry.term()) {
+                // A new leader's no-op or configuration may take the proposal's place: that is a replacement too.
+                if (swapped != null && proposal.term() == entry.term()) {
                     world.invariants().onAcknowledged(proposal.operation(), entry);
                     world.respond(slot, proposal.operation(), new ClientResponse.Applied(swapped));
                 } else {
