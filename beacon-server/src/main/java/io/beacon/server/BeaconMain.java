@@ -2,6 +2,7 @@ package io.beacon.server;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -176,8 +177,8 @@ public final class BeaconMain implements Callable<Integer> {
         @Parameters(index = "2", arity = "0..1", description = "the value (put)")
         String value;
 
-        @Option(names = "--server", description = "Any server of the cluster, host:port (default 127.0.0.1:8848).")
-        String server = "127.0.0.1:8848";
+        @Mixin
+        ServerOption server;
 
         @Option(names = "--prev-value", description = "put/delete only if the key holds this value.")
         String prevValue;
@@ -202,7 +203,7 @@ public final class BeaconMain implements Callable<Integer> {
             if (local) {
                 query.add("consistency=local");
             }
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + server + path
+            HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path
                     + (query.isEmpty() ? "" : "?" + String.join("&", query)))).timeout(Duration.ofSeconds(15));
             switch (operation) {
                 case "get" -> request.GET();
@@ -222,24 +223,24 @@ public final class BeaconMain implements Callable<Integer> {
 
     @Command(name = "status", description = "Show a server's view of the cluster.")
     static final class Status implements Callable<Integer> {
-        @Option(names = "--server", description = "host:port (default 127.0.0.1:8848).")
-        String server = "127.0.0.1:8848";
+        @Mixin
+        ServerOption server;
 
         @Override
         public Integer call() throws Exception {
-            return send(HttpRequest.newBuilder(URI.create("http://" + server + HttpApiServer.PREFIX + "/cluster"))
+            return send(HttpRequest.newBuilder(server.uri(HttpApiServer.PREFIX + "/cluster"))
                     .timeout(Duration.ofSeconds(5)).GET().build());
         }
     }
 
     @Command(name = "members", description = "List the cluster's voters and learners with their addresses.")
     static final class MembersCommand implements Callable<Integer> {
-        @Option(names = "--server", description = "host:port (default 127.0.0.1:8848).")
-        String server = "127.0.0.1:8848";
+        @Mixin
+        ServerOption server;
 
         @Override
         public Integer call() throws Exception {
-            return send(HttpRequest.newBuilder(URI.create("http://" + server + HttpApiServer.PREFIX + "/members"))
+            return send(HttpRequest.newBuilder(server.uri(HttpApiServer.PREFIX + "/members"))
                     .timeout(Duration.ofSeconds(5)).GET().build());
         }
     }
@@ -249,12 +250,12 @@ public final class BeaconMain implements Callable<Integer> {
         @Parameters(index = "0", description = "the new server's HTTP address, ip:port")
         String address;
 
-        @Option(names = "--server", description = "Any server of the cluster, host:port (default 127.0.0.1:8848).")
-        String server = "127.0.0.1:8848";
+        @Mixin
+        ServerOption server;
 
         @Override
         public Integer call() throws Exception {
-            return send(HttpRequest.newBuilder(URI.create("http://" + server + HttpApiServer.PREFIX
+            return send(HttpRequest.newBuilder(server.uri(HttpApiServer.PREFIX
                             + "/members?address=" + URLEncoder.encode(address, StandardCharsets.UTF_8)))
                     .timeout(Duration.ofSeconds(15)).POST(HttpRequest.BodyPublishers.noBody()).build());
         }
@@ -265,12 +266,12 @@ public final class BeaconMain implements Callable<Integer> {
         @Parameters(index = "0", description = "the member id")
         long memberId;
 
-        @Option(names = "--server", description = "Any server of the cluster, host:port (default 127.0.0.1:8848).")
-        String server = "127.0.0.1:8848";
+        @Mixin
+        ServerOption server;
 
         @Override
         public Integer call() throws Exception {
-            return send(HttpRequest.newBuilder(URI.create("http://" + server + HttpApiServer.PREFIX + "/members/"
+            return send(HttpRequest.newBuilder(server.uri(HttpApiServer.PREFIX + "/members/"
                     + memberId)).timeout(Duration.ofSeconds(15)).DELETE().build());
         }
     }
@@ -280,13 +281,23 @@ public final class BeaconMain implements Callable<Integer> {
         @Parameters(index = "0", description = "the member id of the voter to lead")
         long memberId;
 
-        @Option(names = "--server", description = "Any server of the cluster, host:port (default 127.0.0.1:8848).")
-        String server = "127.0.0.1:8848";
+        @Mixin
+        ServerOption server;
 
         @Override
         public Integer call() throws Exception {
-            return send(HttpRequest.newBuilder(URI.create("http://" + server + HttpApiServer.PREFIX + "/leader?to="
+            return send(HttpRequest.newBuilder(server.uri(HttpApiServer.PREFIX + "/leader?to="
                     + memberId)).timeout(Duration.ofSeconds(15)).POST(HttpRequest.BodyPublishers.noBody()).build());
+        }
+    }
+
+    /** The {@code --server} option of the commands that talk to a running cluster. */
+    static final class ServerOption {
+        @Option(names = "--server", description = "Any server of the cluster, host:port (default 127.0.0.1:8848).")
+        String address = "127.0.0.1:8848";
+
+        URI uri(String pathAndQuery) {
+            return URI.create("http://" + address + pathAndQuery);
         }
     }
 

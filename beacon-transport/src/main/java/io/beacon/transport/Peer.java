@@ -29,7 +29,8 @@ final class Peer {
     private final Bootstrap bootstrap;
     private final LongConsumer onDisconnected;
     private volatile InetSocketAddress address;
-    private final ArrayDeque<Message> queue = new ArrayDeque<>();
+    /** Waiting messages with the size each was counted at, so that leaving takes back exactly that. */
+    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     private long queuedBytes;
     private Channel channel;
     private boolean dialling;
@@ -63,7 +64,7 @@ final class Peer {
                 dropped++;
                 return false;
             }
-            queue.add(message);
+            queue.add(new Queued(message, size));
             queuedBytes += size;
             if (channel == null) {
                 dialIfIdle();
@@ -181,22 +182,25 @@ final class Peer {
     private void drain(Channel ready) {
         int written = 0;
         while (true) {
-            Message next;
+            Queued next;
             synchronized (this) {
                 if (channel != ready || queue.isEmpty() || !ready.isWritable()) {
                     drainScheduled = false;
                     break;
                 }
                 next = queue.poll();
-                queuedBytes -= sizeOf(next);
+                queuedBytes -= next.size();
                 sent++;
             }
-            ready.write(Frame.newBuilder().setRaft(MessageCodec.encode(next)).build(), ready.voidPromise());
+            ready.write(Frame.newBuilder().setRaft(MessageCodec.encode(next.message())).build(), ready.voidPromise());
             written++;
         }
         if (written > 0) {
             ready.flush();
         }
+    }
+
+    private record Queued(Message message, long size) {
     }
 
     /** Roughly the bytes a message takes on the wire, for the queue's bound. */

@@ -1,16 +1,16 @@
 package io.beacon.bench.cluster;
 
+import io.beacon.bench.Dirs;
+
 import org.HdrHistogram.Histogram;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * Whole-cluster figures with real processes: three Beacon servers (separate JVMs, fsync on, loopback).
@@ -40,7 +40,7 @@ public final class ClusterBenchmark {
                         + ": failover, throughput or steady");
             }
         } finally {
-            deleteTree(base);
+            Dirs.delete(base);
         }
         System.out.println("load after: " + Files.readString(Path.of("/proc/loadavg")).trim());
     }
@@ -85,7 +85,7 @@ public final class ClusterBenchmark {
             if (millis.get(millis.size() - 1) > 400) {
                 // Keep the servers' logs of a slow trial to read why.
                 Path kept = base.resolveSibling("failover-slow-trial-" + trial);
-                deleteTree(kept);
+                Dirs.delete(kept);
                 Files.createDirectories(kept);
                 for (int server = 0; server < 3; server++) {
                     Path log = data.resolve("server-" + server + ".log");
@@ -94,12 +94,12 @@ public final class ClusterBenchmark {
                     }
                 }
             }
-            deleteTree(data);
+            Dirs.delete(data);
         }
         millis.sort(null);
         System.out.printf("failover after kill -9 of the leader, %d trials: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, "
-                + "max %.0f ms%n", millis.size(), percentile(millis, 50), percentile(millis, 90),
-                percentile(millis, 99), millis.get(millis.size() - 1));
+                + "max %.0f ms%n", millis.size(), Dirs.percentile(millis, 50), Dirs.percentile(millis, 90),
+                Dirs.percentile(millis, 99), millis.get(millis.size() - 1));
     }
 
     private static void throughput(int seconds, Path base) throws Exception {
@@ -218,21 +218,5 @@ public final class ClusterBenchmark {
             Thread.sleep(50);
         }
         throw new IllegalStateException("no leader within 30 s");
-    }
-
-    private static double percentile(List<Double> sorted, int percent) {
-        int index = (int) Math.ceil(percent / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-    }
-
-    private static void deleteTree(Path root) throws java.io.IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

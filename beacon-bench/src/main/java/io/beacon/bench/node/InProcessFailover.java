@@ -1,5 +1,7 @@
 package io.beacon.bench.node;
 
+import io.beacon.bench.Dirs;
+
 import io.beacon.node.NodeOptions;
 import io.beacon.node.NodeRuntime;
 import io.beacon.raft.Entry;
@@ -13,12 +15,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Failover of three members in one JVM, over TCP on loopback with real disks: a writer keeps proposing through
@@ -68,11 +68,11 @@ public final class InProcessFailover {
                 System.out.printf("trial %2d: %.1f ms%n", trial, ms);
             }
         } finally {
-            deleteTree(base);
+            Dirs.delete(base);
         }
         millis.sort(null);
         System.out.printf("in-process failover, %d trials: p50 %.1f ms, p90 %.1f ms, max %.1f ms (load %s)%n",
-                millis.size(), percentile(millis, 50), percentile(millis, 90), millis.get(millis.size() - 1),
+                millis.size(), Dirs.percentile(millis, 50), Dirs.percentile(millis, 90), millis.get(millis.size() - 1),
                 Files.readString(Path.of("/proc/loadavg")).trim());
     }
 
@@ -130,21 +130,5 @@ public final class InProcessFailover {
             Thread.sleep(5);
         }
         throw new IllegalStateException("no leader within 30 s");
-    }
-
-    private static double percentile(List<Double> sorted, int percent) {
-        int index = (int) Math.ceil(percent / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-    }
-
-    private static void deleteTree(Path root) throws java.io.IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.beacon.bench.storage;
 
+import io.beacon.bench.Dirs;
+
 import io.beacon.raft.Entry;
 import io.beacon.raft.HardState;
 import io.beacon.storage.RaftStorage;

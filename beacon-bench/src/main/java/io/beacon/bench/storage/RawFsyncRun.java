@@ -1,5 +1,7 @@
 package io.beacon.bench.storage;
 
+import io.beacon.bench.Dirs;
+
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;

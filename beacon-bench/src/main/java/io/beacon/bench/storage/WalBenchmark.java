@@ -1,5 +1,7 @@
 package io.beacon.bench.storage;
 
+import io.beacon.bench.Dirs;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.beacon.storage.StorageOptions;

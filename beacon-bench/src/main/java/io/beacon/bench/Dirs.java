@@ -1,4 +1,4 @@
-package io.beacon.bench.storage;
+package io.beacon.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
-/** File helpers of the storage benchmark. */
-final class Dirs {
+/** File and figure helpers shared by the benchmarks' plain main classes. */
+public final class Dirs {
     private Dirs() {
     }
 
     /** Bytes in the regular files directly in directory. */
-    static long size(Path directory) throws IOException {
+    public static long size(Path directory) throws IOException {
         long total = 0;
         for (Path file : files(directory)) {
             total += Files.size(file);
@@ -25,11 +25,11 @@ final class Dirs {
     }
 
     /** The regular files directly in directory. */
-    static int count(Path directory) throws IOException {
+    public static int count(Path directory) throws IOException {
         return files(directory).size();
     }
 
-    static List<Path> files(Path directory) throws IOException {
+    public static List<Path> files(Path directory) throws IOException {
         try (Stream<Path> entries = Files.list(directory)) {
             return entries.filter(Files::isRegularFile).sorted().toList();
         }
@@ -39,7 +39,7 @@ final class Dirs {
      * Deletes path and everything under it, as far as it can (a file already gone is no error). Returns whether
      * nothing is left.
      */
-    static boolean delete(Path path) {
+    public static boolean delete(Path path) {
         if (!Files.exists(path)) {
             return true;
         }
@@ -62,9 +62,15 @@ final class Dirs {
     }
 
     /** Bytes that compress badly, so no layer below can shortcut them. */
-    static byte[] randomBytes(int length, long seed) {
+    public static byte[] randomBytes(int length, long seed) {
         byte[] bytes = new byte[length];
         new SplittableRandom(seed).nextBytes(bytes);
         return bytes;
+    }
+
+    /** The value at percent (nearest rank) of values sorted in ascending order. */
+    public static double percentile(List<Double> sorted, int percent) {
+        int index = (int) Math.ceil(percent / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 }
