@@ -12,6 +12,7 @@ import io.beacon.raft.SnapshotRead;
 import io.beacon.raft.StateMachine;
 import io.beacon.raft.message.Message;
 import io.beacon.storage.RaftStorage;
+import io.beacon.transport.ForwardMessage;
 import io.beacon.transport.PeerTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,8 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +40,10 @@ import java.util.function.Supplier;
  * its own log), its writes to the storage thread (group commit), its acknowledgements and {@code advance} only once
  * those writes are durable, in order; committed entries, snapshot restores, reads and snapshots to the apply
  * thread. A failed write stops the member (fail-stop): every waiting caller gets {@link NodeStoppedException}.
+ *
+ * <p>A proposal made on a follower travels to the leader over the peer connection; the leader answers with the
+ * index it gave the entry, ahead of the entry itself on the same connection, and the follower answers its caller
+ * when it applies that index — so a caller may write through any member.
  */
 public final class NodeRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
@@ -55,11 +62,17 @@ public final class NodeRuntime implements AutoCloseable {
     private final ArrayDeque<Outstanding> outstanding = new ArrayDeque<>();
     private final Map<Long, CompletableFuture<Long>> reads = new HashMap<>();
     private long nextReadContext = 1;
+    /** Proposals sent to the leader and not answered yet, by request id (raft thread only). */
+    private final Map<Long, Forwarded> forwards = new LinkedHashMap<>();
+    private long nextForwardId = 1;
     private io.beacon.raft.Role loggedRole;
     private long loggedTerm = -1;
     private long loggedLeader = -1;
     private volatile Throwable failure;
     private volatile boolean closed;
+
+    private record Forwarded(long leader, CompletableFuture<Object> future) {
+    }
 
     private record Outstanding(Ready ready, CompletableFuture<Long> persisted) {
         boolean done() {
@@ -81,6 +94,11 @@ public final class NodeRuntime implements AutoCloseable {
             }
 
             @Override
+            public void onForward(ForwardMessage message) {
+                post(() -> forwarded(message));
+            }
+
+            @Override
             public void onPeerDisconnected(long memberId) {
                 // Fast crash detection: a leader's dead process resets its connections at once.
                 post(() -> {
@@ -89,6 +107,7 @@ public final class NodeRuntime implements AutoCloseable {
                                 raft.term());
                     }
                     raft.connectionLost(memberId);
+                    forwardsLost(forwarded -> forwarded.leader() == memberId, "the connection to the leader was lost");
                 });
             }
         });
@@ -159,8 +178,9 @@ public final class NodeRuntime implements AutoCloseable {
     }
 
     /**
-     * Proposes a command; the future completes with the state machine's result once it is applied here, or fails
-     * with {@link NotLeaderException} (this member is not the leader) or another reason it was not applied.
+     * Proposes a command, on the leader or through it; the future completes with the state machine's result once it
+     * is applied here, or fails with {@link NotLeaderException} (no leader is known, or the one asked no longer
+     * leads), {@link NotAppliedException}, {@link OutcomeUnknownException} or another reason it was not applied.
      */
     public CompletableFuture<Object> propose(byte[] command) {
         CompletableFuture<Object> future = new CompletableFuture<>();
@@ -169,7 +189,11 @@ public final class NodeRuntime implements AutoCloseable {
                 long index = raft.propose(command);
                 proposals.add(index, raft.term(), future);
             } catch (ProposalRejectedException e) {
-                future.completeExceptionally(rejection(e));
+                if (e.reason() == ProposalRejectedException.Reason.NOT_LEADER && e.leaderHint() != RaftNode.NONE) {
+                    forwardToLeader(e.leaderHint(), command, future);
+                } else {
+                    future.completeExceptionally(rejection(e));
+                }
             }
         }, future);
         return future;
@@ -227,7 +251,7 @@ public final class NodeRuntime implements AutoCloseable {
         storage.close();
         NodeStoppedException stopped = new NodeStoppedException("the member was closed", failure);
         proposals.failAll(stopped);
-        reads.values().forEach(future -> future.completeExceptionally(stopped));
+        failWaitingOnRaftThread(stopped);
         LOG.info("member stopped member={}", raft.id());
     }
 
@@ -245,6 +269,65 @@ public final class NodeRuntime implements AutoCloseable {
             }
         }, future);
         return future;
+    }
+
+    private void forwardToLeader(long leader, byte[] command, CompletableFuture<Object> future) {
+        long requestId = nextForwardId++;
+        if (transport.send(new ForwardMessage.Proposal(raft.id(), leader, requestId, command))) {
+            forwards.put(requestId, new Forwarded(leader, future));
+        } else {
+            future.completeExceptionally(new NotLeaderException(leader));
+        }
+    }
+
+    /** A proposal a follower forwarded (this member answers where it put it, or why not), or such an answer. */
+    private void forwarded(ForwardMessage message) {
+        if (message instanceof ForwardMessage.Proposal proposal) {
+            ForwardMessage answer;
+            try {
+                long index = raft.propose(proposal.command());
+                answer = new ForwardMessage.Accepted(raft.id(), proposal.from(), proposal.requestId(), index,
+                        raft.term());
+            } catch (ProposalRejectedException e) {
+                // Never forwarded again: a member that no longer leads says who does, and the follower's caller
+                // hears it.
+                answer = new ForwardMessage.Refused(raft.id(), proposal.from(), proposal.requestId(),
+                        e.reason().name(), e.leaderHint());
+            }
+            // Sent now, before this turn's Ready sends the entry to the same peer on the same connection.
+            transport.send(answer);
+            return;
+        }
+        Forwarded waiting = forwards.remove(message.requestId());
+        if (waiting == null) {
+            return; // already answered as unknown
+        }
+        if (message instanceof ForwardMessage.Accepted accepted) {
+            proposals.add(accepted.index(), accepted.term(), waiting.future());
+        } else if (message instanceof ForwardMessage.Refused refused) {
+            waiting.future().completeExceptionally(refusal(refused));
+        }
+    }
+
+    private RuntimeException refusal(ForwardMessage.Refused refused) {
+        for (ProposalRejectedException.Reason reason : ProposalRejectedException.Reason.values()) {
+            if (reason.name().equals(refused.reason())) {
+                return rejection(new ProposalRejectedException(reason, refused.leaderHint()));
+            }
+        }
+        return new IllegalStateException("the leader refused the proposal: " + refused.reason());
+    }
+
+    /** Answers the forwarded proposals the predicate picks as unknown: their answer can no longer arrive. */
+    private void forwardsLost(java.util.function.Predicate<Forwarded> lost, String why) {
+        for (Iterator<Forwarded> it = forwards.values().iterator(); it.hasNext(); ) {
+            Forwarded forwarded = it.next();
+            if (lost.test(forwarded)) {
+                it.remove();
+                forwarded.future().completeExceptionally(new OutcomeUnknownException(
+                        "outcome unknown: " + why + " before it answered where it put the command"));
+            }
+        }
     }
 
     private RuntimeException rejection(ProposalRejectedException e) {
@@ -282,7 +365,17 @@ public final class NodeRuntime implements AutoCloseable {
         } catch (Throwable e) {
             LOG.error("raft thread failed: the member stops", e);
             fail(e);
+        } finally {
+            failWaitingOnRaftThread(new NodeStoppedException("the member is stopped", failure));
         }
+    }
+
+    /** Fails the reads and forwarded proposals the raft thread was waiting on (once it has ended). */
+    private void failWaitingOnRaftThread(NodeStoppedException stopped) {
+        reads.values().forEach(future -> future.completeExceptionally(stopped));
+        reads.clear();
+        forwards.values().forEach(forwarded -> forwarded.future().completeExceptionally(stopped));
+        forwards.clear();
     }
 
     private void processReadys() {
@@ -330,6 +423,7 @@ public final class NodeRuntime implements AutoCloseable {
             loggedRole = raft.role();
             loggedTerm = raft.term();
             loggedLeader = raft.leaderId();
+            forwardsLost(forwarded -> forwarded.leader() != loggedLeader, "the leader changed");
             LOG.info("role member={} role={} term={} leader={}", raft.id(), loggedRole, loggedTerm, loggedLeader);
         }
     }

@@ -108,15 +108,18 @@ class NodeRuntimeTest {
         assertThat(readIndex).isGreaterThanOrEqualTo(200);
         assertThat(machines.get(follower).commands()).as("a linearizable read on a follower sees every write")
                 .hasSize(200);
-        assertThatThrownBy(() -> members.get(follower).propose(command("x")).get(10, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(NotLeaderException.class)
-                .hasMessageContaining("member " + leader);
+        assertThat(members.get(follower).propose(command("write 200")).get(10, TimeUnit.SECONDS))
+                .as("a write through a follower travels to the leader and is answered once applied here")
+                .isEqualTo(201);
 
         members.remove(leader).close();
         long newLeader = awaitLeader();
         assertThat(newLeader).isNotEqualTo(leader);
-        for (int i = 200; i < 250; i++) {
-            members.get(newLeader).propose(command("write " + i)).get(10, TimeUnit.SECONDS);
+        long survivor = VOTERS.stream().filter(id -> id != leader && id != newLeader).findFirst().orElseThrow();
+        for (int i = 201; i < 250; i++) {
+            long through = i % 2 == 0 ? newLeader : survivor;
+            assertThat(members.get(through).propose(command("write " + i)).get(10, TimeUnit.SECONDS))
+                    .as("write %d through member %d", i, through).isEqualTo(i + 1);
         }
 
         NodeRuntime restarted = open(leader);
@@ -133,6 +136,15 @@ class NodeRuntimeTest {
         for (long id : VOTERS) {
             assertThat(machines.get(id).commands()).as("member %d", id).isEqualTo(expected);
         }
+    }
+
+    @Test
+    void aMemberThatKnowsNoLeaderRefusesAWrite() throws Exception {
+        NodeRuntime alone = open(1);
+        alone.start();
+        assertThatThrownBy(() -> alone.propose(command("x")).get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(NotLeaderException.class)
+                .hasMessageContaining("no leader is known");
     }
 
     @Test

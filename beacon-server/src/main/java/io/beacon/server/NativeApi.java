@@ -3,7 +3,9 @@ package io.beacon.server;
 import com.google.protobuf.ByteString;
 import io.beacon.node.NodeRuntime;
 import io.beacon.node.NodeStoppedException;
+import io.beacon.node.NotAppliedException;
 import io.beacon.node.NotLeaderException;
+import io.beacon.node.OutcomeUnknownException;
 import io.beacon.raft.MembershipChange;
 import io.beacon.raft.RaftStatus;
 import io.beacon.server.kv.KvStore;
@@ -22,9 +24,11 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 
 /**
  * The native API under {@code /beacon/v1}: the key-value store, the cluster's status and health, and the
- * operator's membership and leadership commands. Answers are
- * JSON maps; failures are {@link ApiException}s. A write this member cannot take because it is not the leader is
- * answered with {@link Forward}, which the HTTP layer carries to the leader.
+ * operator's membership and leadership commands. Answers are JSON maps; failures are {@link ApiException}s. A
+ * key-value write on a follower reaches the leader through the member itself (see {@link NodeRuntime#propose});
+ * a request only the leader can take that this member cannot pass on — an operator's command, or a write the
+ * member it was sent to no longer leads — is answered with {@link Forward}, which the HTTP layer carries to the
+ * leader.
  */
 final class NativeApi {
     static final int MAX_KEY_BYTES = 1024;
@@ -330,15 +334,21 @@ final class NativeApi {
             details.put("leader", leader == null ? null : leader.getHostString() + ":" + leader.getPort());
             return new ApiException(503, notLeader.getMessage(), details);
         }
-        if (cause instanceof NodeStoppedException) {
+        if (cause instanceof NodeStoppedException || cause instanceof NotAppliedException) {
             return new ApiException(503, cause.getMessage());
+        }
+        if (cause instanceof OutcomeUnknownException) {
+            return new ApiException(503, cause.getMessage() + "; read before retrying a compare-and-set");
         }
         if (cause instanceof java.util.concurrent.TimeoutException) {
             return new ApiException(503, "no answer within " + ANSWER_SECONDS + " s (no leader, or the cluster is "
                     + "overloaded); a write may still be applied later: read before retrying a compare-and-set");
         }
         if (cause instanceof io.beacon.raft.ProposalRejectedException rejected) {
-            return new ApiException(409, rejected.getMessage(), Map.of("reason", rejected.reason().name()));
+            // Another membership change in the way conflicts; the others pass within moments: retry.
+            int status = rejected.reason() == io.beacon.raft.ProposalRejectedException.Reason.MEMBERSHIP_CHANGE_IN_PROGRESS
+                    ? 409 : 503;
+            return new ApiException(status, rejected.getMessage(), Map.of("reason", rejected.reason().name()));
         }
         if (cause instanceof IllegalArgumentException invalid) {
             return new ApiException(400, invalid.getMessage());

@@ -125,6 +125,8 @@ class HttpApiTest {
             int through = ports[i % 3];
             ServerTestSupport.Answer put = call("PUT", through, KV + "key-" + i, "value " + i);
             assertThat(put.status()).as("write %d through %d: %s", i, through, put.body()).isEqualTo(200);
+            assertThat(call("GET", through, KV + "key-" + i + "?consistency=local", null).body())
+                    .as("a write is answered once the server it went through applied it").contains("value " + i);
         }
         for (int port : ports) {
             assertThat(call("GET", port, KV + "key-29", null).body()).contains("value 29");

@@ -90,25 +90,39 @@ final class AnswererHandler extends SimpleChannelInboundHandler<Frame> {
                 LOG.debug("peer connected from member={} remote={}", peerId, context.channel().remoteAddress());
             }
             case READY -> {
-                if (!frame.hasRaft()) {
-                    Connections.refuse(context, LOG, "expected a Raft message, got " + frame.getBodyCase());
-                    return;
-                }
-                Message message;
                 try {
-                    message = MessageCodec.decode(frame.getRaft());
+                    switch (frame.getBodyCase()) {
+                        case RAFT -> deliver(context, MessageCodec.decode(frame.getRaft()));
+                        case FORWARD -> deliver(context, MessageCodec.decode(frame.getForward()));
+                        default -> Connections.refuse(context, LOG, "expected a Raft message or a forwarded "
+                                + "proposal, got " + frame.getBodyCase());
+                    }
                 } catch (MalformedFrameException e) {
                     Connections.refuse(context, LOG, e.getMessage());
-                    return;
                 }
-                if (message.from() != peerId || message.to() != config.memberId()) {
-                    Connections.refuse(context, LOG, "member " + peerId + " sent a message from " + message.from()
-                            + " to " + message.to());
-                    return;
-                }
-                listener.onMessage(message);
             }
         }
+    }
+
+    private void deliver(ChannelHandlerContext context, Message message) {
+        if (comesFromPeer(context, message.from(), message.to())) {
+            listener.onMessage(message);
+        }
+    }
+
+    private void deliver(ChannelHandlerContext context, ForwardMessage message) {
+        if (comesFromPeer(context, message.from(), message.to())) {
+            listener.onForward(message);
+        }
+    }
+
+    /** Whether a message names the peer that proved itself as sender and this member as receiver; refuses it if not. */
+    private boolean comesFromPeer(ChannelHandlerContext context, long from, long to) {
+        if (from != peerId || to != config.memberId()) {
+            Connections.refuse(context, LOG, "member " + peerId + " sent a message from " + from + " to " + to);
+            return false;
+        }
+        return true;
     }
 
     @Override

@@ -17,7 +17,7 @@ import java.security.SecureRandom;
  * both nonces, so neither side's proof can be replayed on another connection or played back as the other side's.
  */
 final class Handshake {
-    static final int PROTOCOL_VERSION = 1;
+    static final int PROTOCOL_VERSION = 2;
     static final int NONCE_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
 

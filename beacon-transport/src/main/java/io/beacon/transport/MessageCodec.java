@@ -17,6 +17,9 @@ import io.beacon.raft.message.ReadIndexResponse;
 import io.beacon.raft.message.RequestVote;
 import io.beacon.raft.message.RequestVoteResponse;
 import io.beacon.raft.message.TimeoutNow;
+import io.beacon.transport.proto.Forward;
+import io.beacon.transport.proto.ForwardAccepted;
+import io.beacon.transport.proto.ForwardRefused;
 import io.beacon.transport.proto.LogEntry;
 import io.beacon.transport.proto.RaftMessage;
 
@@ -24,7 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Translates the core's messages to and from their Protocol Buffers form. Decoding checks what the core's records
+ * Translates the core's messages, and the runtimes' {@link ForwardMessage}s, to and from their Protocol Buffers form. Decoding checks what the core's records
  * check (and that the message is one at all): a peer's bytes never reach the core unless they make a message.
  */
 public final class MessageCodec {
@@ -162,5 +165,46 @@ public final class MessageCodec {
             // The records' own checks (index > 0, entries without gaps, a configuration that decodes, ...).
             throw new MalformedFrameException("malformed " + wire.getKindCase() + ": " + e.getMessage(), e);
         }
+    }
+
+    public static Forward encode(ForwardMessage message) {
+        Forward.Builder builder = Forward.newBuilder().setFrom(message.from()).setTo(message.to())
+                .setRequestId(message.requestId());
+        if (message instanceof ForwardMessage.Proposal m) {
+            builder.setProposal(UnsafeByteOperations.unsafeWrap(m.command()));
+        } else if (message instanceof ForwardMessage.Accepted m) {
+            builder.setAccepted(ForwardAccepted.newBuilder().setIndex(m.index()).setTerm(m.term()));
+        } else if (message instanceof ForwardMessage.Refused m) {
+            builder.setRefused(ForwardRefused.newBuilder().setReason(m.reason()).setLeaderHint(m.leaderHint()));
+        }
+        return builder.build();
+    }
+
+    public static ForwardMessage decode(Forward wire) throws MalformedFrameException {
+        long from = wire.getFrom();
+        long to = wire.getTo();
+        long requestId = wire.getRequestId();
+        if (from <= 0 || to <= 0 || requestId <= 0) {
+            throw new MalformedFrameException("forward " + requestId + " from " + from + " to " + to);
+        }
+        return switch (wire.getKindCase()) {
+            case PROPOSAL -> new ForwardMessage.Proposal(from, to, requestId, wire.getProposal().toByteArray());
+            case ACCEPTED -> {
+                ForwardAccepted m = wire.getAccepted();
+                if (m.getIndex() <= 0 || m.getTerm() <= 0) {
+                    throw new MalformedFrameException("forward accepted at index " + m.getIndex() + " term "
+                            + m.getTerm());
+                }
+                yield new ForwardMessage.Accepted(from, to, requestId, m.getIndex(), m.getTerm());
+            }
+            case REFUSED -> {
+                ForwardRefused m = wire.getRefused();
+                if (m.getLeaderHint() < 0) {
+                    throw new MalformedFrameException("forward refused with leader " + m.getLeaderHint());
+                }
+                yield new ForwardMessage.Refused(from, to, requestId, m.getReason(), m.getLeaderHint());
+            }
+            case KIND_NOT_SET -> throw new MalformedFrameException("forward of no kind");
+        };
     }
 }

@@ -56,7 +56,17 @@ final class Peer {
 
     /** Queues a message; false if it was dropped because the queue is full or the peer was removed. */
     boolean send(Message message) {
-        long size = sizeOf(message);
+        return enqueue(new Queued(message, null, sizeOf(message)));
+    }
+
+    /** Queues a forwarded proposal or its answer, behind (and so after) every message queued before it. */
+    boolean send(ForwardMessage message) {
+        Frame frame = Frame.newBuilder().setForward(MessageCodec.encode(message)).build();
+        return enqueue(new Queued(null, frame, frame.getSerializedSize()));
+    }
+
+    private boolean enqueue(Queued queued) {
+        long size = queued.size();
         Channel ready;
         synchronized (this) {
             if (closed || queue.size() >= config.maxQueuedMessages()
@@ -64,7 +74,7 @@ final class Peer {
                 dropped++;
                 return false;
             }
-            queue.add(new Queued(message, size));
+            queue.add(queued);
             queuedBytes += size;
             if (channel == null) {
                 dialIfIdle();
@@ -192,7 +202,7 @@ final class Peer {
                 queuedBytes -= next.size();
                 sent++;
             }
-            ready.write(Frame.newBuilder().setRaft(MessageCodec.encode(next.message())).build(), ready.voidPromise());
+            ready.write(next.frame(), ready.voidPromise());
             written++;
         }
         if (written > 0) {
@@ -200,7 +210,11 @@ final class Peer {
         }
     }
 
-    private record Queued(Message message, long size) {
+    /** A Raft message (encoded when it leaves, on the I/O thread) or a frame encoded already. */
+    private record Queued(Message raft, Frame encoded, long size) {
+        Frame frame() {
+            return encoded != null ? encoded : Frame.newBuilder().setRaft(MessageCodec.encode(raft)).build();
+        }
     }
 
     /** Roughly the bytes a message takes on the wire, for the queue's bound. */

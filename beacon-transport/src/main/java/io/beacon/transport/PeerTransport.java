@@ -37,6 +37,9 @@ public final class PeerTransport implements AutoCloseable {
         /** A message from a peer, after its connection's handshake; from and to are checked. */
         void onMessage(Message message);
 
+        /** A proposal a follower forwards, or a leader's answer to one; from and to are checked. */
+        void onForward(ForwardMessage message);
+
         /**
          * A peer's connection, from it or to it, ended after its handshake — closed or reset, as when its process
          * dies, never merely quiet (a partition ends nothing: timeouts handle those).
@@ -123,18 +126,30 @@ public final class PeerTransport implements AutoCloseable {
      * queue is full. Never blocks.
      */
     public boolean send(Message message) {
-        Peer peer;
-        synchronized (this) {
-            peer = peers.get(message.to());
-            if (peer == null && message.to() != config.memberId()) {
-                InetSocketAddress address = resolver.apply(message.to());
-                if (address != null) {
-                    peer = new Peer(message.to(), address, config, dialler, listener::onPeerDisconnected);
-                    peers.put(message.to(), peer);
-                }
+        Peer peer = peerFor(message.to());
+        return peer != null && peer.send(message);
+    }
+
+    /**
+     * Sends a forwarded proposal or an answer to one, on the same connection and queue as the Raft messages to that
+     * peer: it leaves after every message sent to the peer before it. Returns false if it was dropped.
+     */
+    public boolean send(ForwardMessage message) {
+        Peer peer = peerFor(message.to());
+        return peer != null && peer.send(message);
+    }
+
+    /** The peer for a member, asking the resolver about one not known yet; null if nobody knows where it is. */
+    private synchronized Peer peerFor(long memberId) {
+        Peer peer = peers.get(memberId);
+        if (peer == null && memberId != config.memberId()) {
+            InetSocketAddress address = resolver.apply(memberId);
+            if (address != null) {
+                peer = new Peer(memberId, address, config, dialler, listener::onPeerDisconnected);
+                peers.put(memberId, peer);
             }
         }
-        return peer != null && peer.send(message);
+        return peer;
     }
 
     /** The sending side of a peer, or null if it is unknown. */

@@ -16,6 +16,7 @@ import io.beacon.raft.message.ReadIndexResponse;
 import io.beacon.raft.message.RequestVote;
 import io.beacon.raft.message.RequestVoteResponse;
 import io.beacon.raft.message.TimeoutNow;
+import io.beacon.transport.proto.Forward;
 import io.beacon.transport.proto.LogEntry;
 import io.beacon.transport.proto.RaftMessage;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,33 @@ class MessageCodecTest {
             RaftMessage wire = RaftMessage.parseFrom(MessageCodec.encode(message).toByteArray());
             assertThat(MessageCodec.decode(wire)).isEqualTo(message);
         }
+    }
+
+    @Test
+    void forwardsSurviveTheRoundTrip() throws Exception {
+        ForwardMessage.Proposal proposal = (ForwardMessage.Proposal) MessageCodec.decode(Forward.parseFrom(
+                MessageCodec.encode(new ForwardMessage.Proposal(2, 1, 9, new byte[] {1, 2, 3})).toByteArray()));
+        assertThat(proposal.from()).isEqualTo(2);
+        assertThat(proposal.to()).isEqualTo(1);
+        assertThat(proposal.requestId()).isEqualTo(9);
+        assertThat(proposal.command()).containsExactly(1, 2, 3);
+        for (ForwardMessage answer : List.of(new ForwardMessage.Accepted(1, 2, 9, 100, 4),
+                new ForwardMessage.Refused(1, 2, 9, "not the leader", 3))) {
+            assertThat(MessageCodec.decode(Forward.parseFrom(MessageCodec.encode(answer).toByteArray())))
+                    .isEqualTo(answer);
+        }
+    }
+
+    @Test
+    void aForwardOfNoKindOrWithoutIdsIsMalformed() {
+        assertThatThrownBy(() -> MessageCodec.decode(Forward.newBuilder().setFrom(1).setTo(2).setRequestId(1).build()))
+                .isInstanceOf(MalformedFrameException.class).hasMessageContaining("no kind");
+        assertThatThrownBy(() -> MessageCodec.decode(Forward.newBuilder().setFrom(1).setTo(2)
+                .setProposal(ByteString.EMPTY).build()))
+                .isInstanceOf(MalformedFrameException.class);
+        assertThatThrownBy(() -> MessageCodec.decode(Forward.newBuilder().setFrom(1).setTo(2).setRequestId(1)
+                .setAccepted(io.beacon.transport.proto.ForwardAccepted.newBuilder().setTerm(1)).build()))
+                .isInstanceOf(MalformedFrameException.class).hasMessageContaining("index 0");
     }
 
     @Test

@@ -37,18 +37,24 @@ class PeerTransportTest {
     private final List<PeerTransport> started = new ArrayList<>();
 
     /** A member's transport and what it heard. */
-    private record Member(PeerTransport transport, BlockingQueue<Message> received, BlockingQueue<Long> lost) {
+    /** received: the Raft messages and forwards that arrived, in the order they did. */
+    private record Member(PeerTransport transport, BlockingQueue<Object> received, BlockingQueue<Long> lost) {
         InetSocketAddress address() {
             return transport.localAddress();
         }
     }
 
     private Member member(long id, TransportConfig config) throws Exception {
-        BlockingQueue<Message> received = new LinkedBlockingQueue<>();
+        BlockingQueue<Object> received = new LinkedBlockingQueue<>();
         BlockingQueue<Long> lost = new LinkedBlockingQueue<>();
         PeerTransport transport = new PeerTransport(config, new PeerTransport.Listener() {
             @Override
             public void onMessage(Message message) {
+                received.add(message);
+            }
+
+            @Override
+            public void onForward(ForwardMessage message) {
                 received.add(message);
             }
 
@@ -85,13 +91,42 @@ class PeerTransportTest {
             assertThat(a.transport().send(new Heartbeat(3, 1, 2, round, round))).isTrue();
         }
         for (int round = 1; round <= 1000; round++) {
-            Message message = b.received().poll(10, TimeUnit.SECONDS);
+            Object message = b.received().poll(10, TimeUnit.SECONDS);
             assertThat(message).isEqualTo(new Heartbeat(3, 1, 2, round, round));
         }
         b.transport().send(new Heartbeat(3, 2, 1, 5, 5));
         assertThat(a.received().poll(10, TimeUnit.SECONDS)).isEqualTo(new Heartbeat(3, 2, 1, 5, 5));
         assertThat(a.transport().stats(2).connected()).isTrue();
         assertThat(a.transport().stats(2).sent()).isEqualTo(1000);
+    }
+
+    @Test
+    void aForwardLeavesBehindTheRaftMessagesSentBeforeItAndItsAnswerComesBack() throws Exception {
+        Member follower = member(1);
+        Member leader = member(2);
+        follower.transport().addPeer(2, leader.address());
+        leader.transport().addPeer(1, follower.address());
+        assertThat(follower.transport().send(new Heartbeat(3, 1, 2, 1, 1))).isTrue();
+        assertThat(follower.transport().send(new ForwardMessage.Proposal(1, 2, 7, new byte[] {4, 2}))).isTrue();
+        assertThat(leader.received().poll(10, TimeUnit.SECONDS)).isEqualTo(new Heartbeat(3, 1, 2, 1, 1));
+        ForwardMessage.Proposal proposal = (ForwardMessage.Proposal) leader.received().poll(10, TimeUnit.SECONDS);
+        assertThat(proposal.requestId()).isEqualTo(7);
+        assertThat(proposal.command()).containsExactly(4, 2);
+
+        leader.transport().send(new ForwardMessage.Accepted(2, 1, 7, 40, 3));
+        AppendEntries append = new AppendEntries(3, 2, 1, 39, 3, List.of(Entry.command(40, 3, new byte[] {4, 2})), 0);
+        leader.transport().send(append);
+        assertThat(follower.received().poll(10, TimeUnit.SECONDS)).isEqualTo(new ForwardMessage.Accepted(2, 1, 7, 40, 3));
+        assertThat(follower.received().poll(10, TimeUnit.SECONDS)).isEqualTo(append);
+    }
+
+    @Test
+    void aForwardClaimingAnotherSenderIsRefused() throws Exception {
+        Member a = member(1);
+        Member b = member(2);
+        a.transport().addPeer(2, b.address());
+        a.transport().send(new ForwardMessage.Refused(3, 2, 1, "forged", 0));
+        assertThat(b.received().poll(1500, TimeUnit.MILLISECONDS)).as("nothing gets through").isNull();
     }
 
     @Test
@@ -237,7 +272,7 @@ class PeerTransportTest {
 
         Member b2 = member(2, config(2, CLUSTER, SECRET, port));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        Message got = null;
+        Object got = null;
         for (int round = 2; got == null && System.nanoTime() < deadline; round++) {
             a.transport().send(new Heartbeat(3, 1, 2, round, round));
             got = b2.received().poll(200, TimeUnit.MILLISECONDS);
