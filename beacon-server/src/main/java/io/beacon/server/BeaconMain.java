@@ -192,7 +192,7 @@ public final class BeaconMain implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            String path = HttpApiServer.PREFIX + "/kv/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
+            String path = NativeRoutes.PREFIX + "/kv/" + URLEncoder.encode(key, StandardCharsets.UTF_8);
             List<String> query = new ArrayList<>();
             if (prevValue != null) {
                 query.add("prevValue=" + URLEncoder.encode(prevValue, StandardCharsets.UTF_8));
@@ -228,7 +228,7 @@ public final class BeaconMain implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            return send(HttpRequest.newBuilder(server.uri(HttpApiServer.PREFIX + "/cluster"))
+            return send(HttpRequest.newBuilder(server.uri(NativeRoutes.PREFIX + "/cluster"))
                     .timeout(Duration.ofSeconds(5)).GET().build());
         }
     }
@@ -240,7 +240,7 @@ public final class BeaconMain implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            return send(HttpRequest.newBuilder(server.uri(HttpApiServer.PREFIX + "/members"))
+            return send(HttpRequest.newBuilder(server.uri(NativeRoutes.PREFIX + "/members"))
                     .timeout(Duration.ofSeconds(5)).GET().build());
         }
     }
@@ -255,7 +255,7 @@ public final class BeaconMain implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            return send(HttpRequest.newBuilder(server.uri(HttpApiServer.PREFIX
+            return send(HttpRequest.newBuilder(server.uri(NativeRoutes.PREFIX
                             + "/members?address=" + URLEncoder.encode(address, StandardCharsets.UTF_8)))
                     .timeout(Duration.ofSeconds(15)).POST(HttpRequest.BodyPublishers.noBody()).build());
         }
@@ -271,7 +271,7 @@ public final class BeaconMain implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            return send(HttpRequest.newBuilder(server.uri(HttpApiServer.PREFIX + "/members/"
+            return send(HttpRequest.newBuilder(server.uri(NativeRoutes.PREFIX + "/members/"
                     + memberId)).timeout(Duration.ofSeconds(15)).DELETE().build());
         }
     }
@@ -286,7 +286,7 @@ public final class BeaconMain implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            return send(HttpRequest.newBuilder(server.uri(HttpApiServer.PREFIX + "/leader?to="
+            return send(HttpRequest.newBuilder(server.uri(NativeRoutes.PREFIX + "/leader?to="
                     + memberId)).timeout(Duration.ofSeconds(15)).POST(HttpRequest.BodyPublishers.noBody()).build());
         }
     }

@@ -3,6 +3,7 @@ package io.beacon.server;
 import io.beacon.node.NodeOptions;
 import io.beacon.node.NodeRuntime;
 import io.beacon.raft.RaftConfig;
+import io.beacon.server.http.HttpServer;
 import io.beacon.server.kv.KvStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,10 +33,10 @@ public final class BeaconServer implements AutoCloseable {
     private final ServerConfig config;
     private final NodeRuntime node;
     private final KvStore store;
-    private final HttpApiServer http;
+    private final HttpServer http;
     private final InetSocketAddress httpAddress;
 
-    private BeaconServer(ServerConfig config, NodeRuntime node, KvStore store, HttpApiServer http,
+    private BeaconServer(ServerConfig config, NodeRuntime node, KvStore store, HttpServer http,
                          InetSocketAddress httpAddress) {
         this.config = config;
         this.node = node;
@@ -71,15 +72,15 @@ public final class BeaconServer implements AutoCloseable {
                 RaftConfig.defaults(1, List.of()), config.tickMillis(),
                 io.beacon.storage.StorageOptions.DEFAULTS, config.clusterId(), config.secret(), config.peerAddress());
         NodeRuntime node = NodeRuntime.open(options, store);
-        HttpApiServer http = null;
+        HttpServer http = null;
         try {
             node.resolvePeersWith(id -> {
                 InetSocketAddress server = members.httpAddressOf(id);
                 return server == null ? null : members.peerAddressOf(
                         new InetSocketAddress(server.getHostString(), server.getPort()));
             });
-            http = new HttpApiServer(new NativeApi(node, store, members, config.tickMillis(), config.maxValueBytes()),
-                    config.maxValueBytes() + (64 << 10));
+            http = new HttpServer(List.of(new NativeRoutes(new NativeApi(node, store, members, config.tickMillis(),
+                    config.maxValueBytes()))), config.maxValueBytes() + (64 << 10));
             InetSocketAddress bound = http.start(new InetSocketAddress(config.host(), config.httpPort()));
             node.start();
             LOG.info("beacon server started member={} http={} peer={} data={}", node.memberId(), bound,

@@ -226,7 +226,7 @@ final class NativeApi {
 
     private CompletableFuture<Long> memberIdAt(InetSocketAddress server) {
         java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://"
-                        + server.getHostString() + ":" + server.getPort() + HttpApiServer.PREFIX + "/cluster"))
+                        + server.getHostString() + ":" + server.getPort() + NativeRoutes.PREFIX + "/cluster"))
                 .timeout(java.time.Duration.ofSeconds(5)).GET().build();
         return HTTP.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
             if (error != null || response.statusCode() != 200) {
