@@ -71,7 +71,7 @@ public final class BeaconServer implements AutoCloseable {
         NodeOptions options = new NodeOptions(raftDirectory, () -> newMemberId, voters,
                 RaftConfig.defaults(1, List.of()), config.tickMillis(),
                 io.beacon.storage.StorageOptions.DEFAULTS, config.clusterId(), config.secret(), config.peerAddress());
-        NodeRuntime node = NodeRuntime.open(options, store);
+        NodeRuntime node = NodeRuntime.open(options, new ServerState(List.of(store)));
         HttpServer http = null;
         try {
             node.resolvePeersWith(id -> {

@@ -88,7 +88,7 @@ final class NativeApi {
             throw new ApiException(413, "value of " + value.length + " bytes exceeds the limit of " + maxValueBytes,
                     Map.of("limit", maxValueBytes));
         }
-        byte[] command = KvStore.put(key, value, condition(parameters));
+        byte[] command = ServerState.command(ServerState.KV, KvStore.put(key, value, condition(parameters)));
         return node.propose(command).orTimeout(ANSWER_SECONDS, SECONDS).handle((result, error) -> {
             if (error != null) {
                 throw translate(error, true);
@@ -106,7 +106,7 @@ final class NativeApi {
 
     CompletableFuture<Map<String, Object>> delete(String key, Map<String, String> parameters) {
         checkWritableKey(key);
-        byte[] command = KvStore.delete(key, condition(parameters));
+        byte[] command = ServerState.command(ServerState.KV, KvStore.delete(key, condition(parameters)));
         return node.propose(command).orTimeout(ANSWER_SECONDS, SECONDS).handle((result, error) -> {
             if (error != null) {
                 throw translate(error, true);
@@ -191,8 +191,8 @@ final class NativeApi {
             throw ApiException.badRequest("give the new server's address as ?address=ip:port (" + e.getMessage() + ")");
         }
         return memberIdAt(server).thenCompose(memberId ->
-                node.propose(KvStore.put(Members.ADDRESS_KEY_PREFIX + memberId,
-                                address.getBytes(StandardCharsets.UTF_8), null)).orTimeout(ANSWER_SECONDS, SECONDS)
+                node.propose(ServerState.command(ServerState.KV, KvStore.put(
+                                Members.ADDRESS_KEY_PREFIX + memberId, address.getBytes(StandardCharsets.UTF_8), null))).orTimeout(ANSWER_SECONDS, SECONDS)
                         .thenCompose(recorded -> node.changeMembership(new MembershipChange.AddVoter(memberId)))
                         .handle((index, error) -> {
                             if (error != null) {
