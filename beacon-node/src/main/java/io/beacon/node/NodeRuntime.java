@@ -70,6 +70,10 @@ public final class NodeRuntime implements AutoCloseable {
     private long loggedLeader = -1;
     private volatile Throwable failure;
     private volatile boolean closed;
+    /** The leader as of the last Ready, for threads other than the raft thread. */
+    private volatile long knownLeader = RaftNode.NONE;
+    private volatile java.util.function.BiConsumer<Long, byte[]> noteHandler = (from, body) -> { };
+    private final java.util.concurrent.atomic.AtomicLong noteSequence = new java.util.concurrent.atomic.AtomicLong();
 
     private record Forwarded(long leader, CompletableFuture<Object> future) {
     }
@@ -95,7 +99,11 @@ public final class NodeRuntime implements AutoCloseable {
 
             @Override
             public void onForward(ForwardMessage message) {
-                post(() -> forwarded(message));
+                if (message instanceof ForwardMessage.Note note) {
+                    noteHandler.accept(note.from(), note.body());
+                } else {
+                    post(() -> forwarded(message));
+                }
             }
 
             @Override
@@ -165,6 +173,27 @@ public final class NodeRuntime implements AutoCloseable {
     /** Where to find members that were never added (see {@link PeerTransport#resolveAddressesWith}). */
     public void resolvePeersWith(java.util.function.LongFunction<InetSocketAddress> resolver) {
         transport.resolveAddressesWith(resolver);
+    }
+
+    /**
+     * Where notes from other members go: called on a transport thread with the sender and the body; it must hand
+     * the work on, never block.
+     */
+    public void onNote(java.util.function.BiConsumer<Long, byte[]> handler) {
+        this.noteHandler = handler;
+    }
+
+    /**
+     * Sends a one-way note to another member's application, outside the log, on the peer connection (authenticated,
+     * in order with everything else sent to that member). False if it was dropped at once; it may also be lost later.
+     */
+    public boolean sendNote(long to, byte[] body) {
+        return transport.send(new ForwardMessage.Note(raft.id(), to, noteSequence.incrementAndGet(), body));
+    }
+
+    /** The leader this member knew of when it last took a step; {@link RaftNode#NONE} if none. May be stale. */
+    public long knownLeader() {
+        return knownLeader;
     }
 
     /** Starts the raft and apply threads and the clock. */
@@ -423,6 +452,7 @@ public final class NodeRuntime implements AutoCloseable {
             loggedRole = raft.role();
             loggedTerm = raft.term();
             loggedLeader = raft.leaderId();
+            knownLeader = loggedLeader;
             forwardsLost(forwarded -> forwarded.leader() != loggedLeader, "the leader changed");
             LOG.info("role member={} role={} term={} leader={}", raft.id(), loggedRole, loggedTerm, loggedLeader);
         }

@@ -112,6 +112,13 @@ class NodeRuntimeTest {
                 .as("a write through a follower travels to the leader and is answered once applied here")
                 .isEqualTo(201);
 
+        java.util.concurrent.BlockingQueue<String> notes = new java.util.concurrent.LinkedBlockingQueue<>();
+        members.get(leader).onNote((from, body) -> notes.add(from + ":" + new String(body, StandardCharsets.UTF_8)));
+        assertThat(members.get(follower).knownLeader()).isEqualTo(leader);
+        assertThat(members.get(follower).sendNote(leader, command("beats"))).isTrue();
+        assertThat(notes.poll(10, TimeUnit.SECONDS)).as("a note reaches the other member's application")
+                .isEqualTo(follower + ":beats");
+
         members.remove(leader).close();
         long newLeader = awaitLeader();
         assertThat(newLeader).isNotEqualTo(leader);

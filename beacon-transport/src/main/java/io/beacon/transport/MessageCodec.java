@@ -176,6 +176,8 @@ public final class MessageCodec {
             builder.setAccepted(ForwardAccepted.newBuilder().setIndex(m.index()).setTerm(m.term()));
         } else if (message instanceof ForwardMessage.Refused m) {
             builder.setRefused(ForwardRefused.newBuilder().setReason(m.reason()).setLeaderHint(m.leaderHint()));
+        } else if (message instanceof ForwardMessage.Note m) {
+            builder.setNote(UnsafeByteOperations.unsafeWrap(m.body()));
         }
         return builder.build();
     }
@@ -204,6 +206,7 @@ public final class MessageCodec {
                 }
                 yield new ForwardMessage.Refused(from, to, requestId, m.getReason(), m.getLeaderHint());
             }
+            case NOTE -> new ForwardMessage.Note(from, to, requestId, wire.getNote().toByteArray());
             case KIND_NOT_SET -> throw new MalformedFrameException("forward of no kind");
         };
     }

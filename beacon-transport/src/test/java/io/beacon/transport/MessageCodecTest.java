@@ -64,6 +64,10 @@ class MessageCodecTest {
         assertThat(proposal.to()).isEqualTo(1);
         assertThat(proposal.requestId()).isEqualTo(9);
         assertThat(proposal.command()).containsExactly(1, 2, 3);
+        ForwardMessage.Note note = (ForwardMessage.Note) MessageCodec.decode(Forward.parseFrom(
+                MessageCodec.encode(new ForwardMessage.Note(2, 1, 5, new byte[] {7})).toByteArray()));
+        assertThat(note.requestId()).isEqualTo(5);
+        assertThat(note.body()).containsExactly(7);
         for (ForwardMessage answer : List.of(new ForwardMessage.Accepted(1, 2, 9, 100, 4),
                 new ForwardMessage.Refused(1, 2, 9, "not the leader", 3))) {
             assertThat(MessageCodec.decode(Forward.parseFrom(MessageCodec.encode(answer).toByteArray())))
