@@ -62,44 +62,61 @@ public final class ClusterBenchmark {
                 List<Thread> load = startLoad(cluster, 8, running, new AtomicLong(), new Histogram(3));
                 Thread.sleep(1000);
                 cluster.kill(leader);
-                long killedAt = System.nanoTime();
-                double elapsed = -1;
-                int probe = 0;
-                while (elapsed < 0 && System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(30)) {
-                    int server = (leader + 1 + probe++ % 2) % 3;
-                    try {
-                        if (ServerLauncher.put(cluster.ports().get(server), "probe-" + probe, VALUE, 300) == 200) {
-                            elapsed = (System.nanoTime() - killedAt) / 1e6;
-                        }
-                    } catch (Exception notYet) {
-                        // no leader yet
-                    }
-                }
-                running.set(false);
-                for (Thread thread : load) {
-                    thread.join(5000);
-                }
+                double elapsed = firstWriteThroughOthers(cluster, leader, System.nanoTime());
+                stopLoad(running, load);
                 millis.add(elapsed);
                 System.out.printf("trial %2d: %.0f ms (killed server %d)%n", trial, elapsed, leader);
             }
             if (millis.get(millis.size() - 1) > 400) {
-                // Keep the servers' logs of a slow trial to read why.
-                Path kept = base.resolveSibling("failover-slow-trial-" + trial);
-                Dirs.delete(kept);
-                Files.createDirectories(kept);
-                for (int server = 0; server < 3; server++) {
-                    Path log = data.resolve("server-" + server + ".log");
-                    if (Files.exists(log)) {
-                        Files.copy(log, kept.resolve(log.getFileName()));
-                    }
-                }
+                keepLogs(data, base.resolveSibling("failover-slow-trial-" + trial));
             }
             Dirs.delete(data);
         }
+        printPercentiles("failover after kill -9 of the leader", millis);
+    }
+
+    /**
+     * Writes through the servers other than excluded in turn, each request given 300 ms, until one is
+     * acknowledged. Returns the milliseconds from since to that acknowledgement, or -1 if none came within 30 s.
+     */
+    private static double firstWriteThroughOthers(ServerLauncher cluster, int excluded, long since) {
+        int probe = 0;
+        while (System.nanoTime() - since < TimeUnit.SECONDS.toNanos(30)) {
+            int server = (excluded + 1 + probe++ % (cluster.size() - 1)) % cluster.size();
+            try {
+                if (cluster.put(server, "probe-" + probe, VALUE, 300) == 200) {
+                    return (System.nanoTime() - since) / 1e6;
+                }
+            } catch (Exception notYet) {
+                // no leader yet
+            }
+        }
+        return -1;
+    }
+
+    private static void stopLoad(AtomicBoolean running, List<Thread> load) throws InterruptedException {
+        running.set(false);
+        for (Thread thread : load) {
+            thread.join(5000);
+        }
+    }
+
+    /** Copies the servers' logs of a slow trial out of its data directory (which is deleted), to read why. */
+    private static void keepLogs(Path data, Path kept) throws java.io.IOException {
+        Dirs.delete(kept);
+        Files.createDirectories(kept);
+        for (Path log : Dirs.files(data)) {
+            if (log.getFileName().toString().endsWith(".log")) {
+                Files.copy(log, kept.resolve(log.getFileName()));
+            }
+        }
+    }
+
+    private static void printPercentiles(String what, List<Double> millis) {
         millis.sort(null);
-        System.out.printf("failover after kill -9 of the leader, %d trials: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, "
-                + "max %.0f ms%n", millis.size(), Dirs.percentile(millis, 50), Dirs.percentile(millis, 90),
-                Dirs.percentile(millis, 99), millis.get(millis.size() - 1));
+        System.out.printf("%s, %d trials: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms%n", what,
+                millis.size(), Dirs.percentile(millis, 50), Dirs.percentile(millis, 90), Dirs.percentile(millis, 99),
+                millis.get(millis.size() - 1));
     }
 
     private static void throughput(int seconds, Path base) throws Exception {
@@ -178,8 +195,7 @@ public final class ClusterBenchmark {
                 while (running.get()) {
                     long start = System.nanoTime();
                     try {
-                        int status = ServerLauncher.put(cluster.ports().get(target), "c" + client + "-" + (i++ % 1000),
-                                VALUE, 2000);
+                        int status = cluster.put(target, "c" + client + "-" + (i++ % 1000), VALUE, 2000);
                         if (status == 200) {
                             long took = System.nanoTime() - start;
                             synchronized (latency) {
@@ -199,7 +215,7 @@ public final class ClusterBenchmark {
                         return;
                     }
                     int found = cluster.leader();
-                    target = found >= 0 ? found : (target + 1) % cluster.ports().size();
+                    target = found >= 0 ? found : (target + 1) % cluster.size();
                 }
             }, "load-" + client);
             thread.setDaemon(true);
