@@ -7,6 +7,7 @@
 
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/build.sh"
 bench_jar="$repo_root/beacon-bench/target/beacon-bench.jar"
+bench_wrapper=()
 
 # bench_has_option OPTION ARGS...: whether ARGS give JMH this option (as "-r 3s", "-r=3s" or "-r3s").
 bench_has_option() {
@@ -47,7 +48,9 @@ run_bench() {
 # run_bench_main CLASS JAVA_OPTIONS... -- ARGS...
 # Runs a plain main class of beacon-bench (a simulation rather than a JMH benchmark) from the same jar, with ARGS,
 # in a JVM given JAVA_OPTIONS (e.g. a fixed heap) and then JAVA_OPTS, which come last and so override them: here
-# the JVM started is the one measured. Pinned as run_bench is under BEACON_BENCH_CPUS.
+# the JVM started is the one measured. Pinned as run_bench is under BEACON_BENCH_CPUS. The command in the array
+# bench_wrapper, if the caller set one, runs the JVM (e.g. in a network namespace of its own); the jar is built
+# before, outside it.
 run_bench_main() {
   local class="$1"
   shift
@@ -59,7 +62,8 @@ run_bench_main() {
   [[ $# -gt 0 ]] && shift
   bench_prepare
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-  exec "${bench_pin[@]}" "${JAVA:-java}" "${options[@]}" ${JAVA_OPTS:-} -cp "$bench_jar" "$class" "$@"
+  exec "${bench_wrapper[@]}" "${bench_pin[@]}" "${JAVA:-java}" "${options[@]}" ${JAVA_OPTS:-} -cp "$bench_jar" \
+    "$class" "$@"
 }
 
 # bench_prepare: builds the jar if it is missing or stale (exits 70 if the build fails), and sets bench_pin to the

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -104,8 +105,12 @@ final class Peer {
             return;
         }
         dialling = true;
-        ChannelFuture connect = bootstrap.clone().handler(new PeerChannelInitializer(config, this))
-                .connect(address);
+        Bootstrap dial = bootstrap.clone().handler(new PeerChannelInitializer(config, this));
+        // A node's peer connections leave from the address it was configured with, so firewall rules on node
+        // addresses apply to both directions (on loopback the kernel would otherwise pick 127.0.0.1).
+        InetAddress own = config.bindAddress().getAddress();
+        ChannelFuture connect = own == null || own.isAnyLocalAddress() ? dial.connect(address)
+                : dial.connect(address, new InetSocketAddress(own, 0));
         connect.addListener(future -> {
             if (!future.isSuccess()) {
                 LOG.debug("cannot reach peer member={} address={} cause={}", memberId, address,

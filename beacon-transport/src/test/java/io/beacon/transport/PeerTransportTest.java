@@ -100,6 +100,23 @@ class PeerTransportTest {
         assertThat(a.transport().stats(2).sent()).isEqualTo(1000);
     }
 
+    /**
+     * A member bound to a specific address dials from it too, so that a firewall rule on a node's address cuts
+     * both directions (127.0.0.2 and 127.0.0.3 are loopback addresses on Linux, with no set-up).
+     */
+    @Test
+    void connectionsToPeersLeaveFromTheBoundAddress() throws Exception {
+        Member a = member(1, TransportConfig.of(CLUSTER, 1, SECRET, new InetSocketAddress("127.0.0.2", 0)));
+        try (ServerSocket answerer = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.3"))) {
+            answerer.setSoTimeout(10_000);
+            a.transport().addPeer(2, new InetSocketAddress("127.0.0.3", answerer.getLocalPort()));
+            a.transport().send(new Heartbeat(3, 1, 2, 1, 1));
+            try (Socket dialled = answerer.accept()) {
+                assertThat(dialled.getInetAddress().getHostAddress()).isEqualTo("127.0.0.2");
+            }
+        }
+    }
+
     @Test
     void aForwardLeavesBehindTheRaftMessagesSentBeforeItAndItsAnswerComesBack() throws Exception {
         Member follower = member(1);

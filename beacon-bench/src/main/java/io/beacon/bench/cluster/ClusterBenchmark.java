@@ -17,6 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code failover [TRIALS]}: under a write load, {@code kill -9} of the leader; the time from the kill to the
  *       first write a surviving server acknowledges. A fresh cluster per trial.</li>
+ *   <li>{@code partition [TRIALS]}: the same, except that the leader is cut off by a network partition instead of
+ *       killed, and the partition healed at the end of the trial. The servers listen on 127.0.0.2-4, one address
+ *       each, and iptables rules drop everything from and to the leader's address (see {@link Partition}); the
+ *       clients stay on 127.0.0.1. Unlike a kill, a partition closes no connection, so the followers learn
+ *       nothing until their election timeout runs out. Runs only in a network namespace of its own.</li>
  *   <li>{@code throughput [SECONDS]}: writes of 64-byte values through {@code /beacon/v1/kv} by 1, 16, 64 and 128
  *       concurrent clients (each waits for its answer), sent to the leader; writes/s and p50/p99 latency.</li>
  *   <li>{@code steady [MINUTES]}: a constant load of 16 clients; reports any change of leader or term.</li>
@@ -25,6 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ClusterBenchmark {
     private static final byte[] VALUE = new byte[64];
+    /** The servers' addresses in partition mode: one each, so that a rule on one address cuts one server off. */
+    private static final List<String> PARTITION_HOSTS = List.of("127.0.0.2", "127.0.0.3", "127.0.0.4");
+    /** Trials slower than this keep their servers' logs: the target for the first write after a partition. */
+    private static final double PARTITION_SLOW_MILLIS = 1500;
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "failover";
@@ -34,10 +43,11 @@ public final class ClusterBenchmark {
         try {
             switch (mode) {
                 case "failover" -> failover(number(args, 20), base);
+                case "partition" -> partition(number(args, 20), base);
                 case "throughput" -> throughput(number(args, 10), base);
                 case "steady" -> steady(number(args, 10), base);
                 default -> throw new IllegalArgumentException("unknown mode " + mode
-                        + ": failover, throughput or steady");
+                        + ": failover, partition, throughput or steady");
             }
         } finally {
             Dirs.delete(base);
@@ -62,44 +72,99 @@ public final class ClusterBenchmark {
                 List<Thread> load = startLoad(cluster, 8, running, new AtomicLong(), new Histogram(3));
                 Thread.sleep(1000);
                 cluster.kill(leader);
-                long killedAt = System.nanoTime();
-                double elapsed = -1;
-                int probe = 0;
-                while (elapsed < 0 && System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(30)) {
-                    int server = (leader + 1 + probe++ % 2) % 3;
-                    try {
-                        if (ServerLauncher.put(cluster.ports().get(server), "probe-" + probe, VALUE, 300) == 200) {
-                            elapsed = (System.nanoTime() - killedAt) / 1e6;
-                        }
-                    } catch (Exception notYet) {
-                        // no leader yet
-                    }
-                }
-                running.set(false);
-                for (Thread thread : load) {
-                    thread.join(5000);
-                }
+                double elapsed = firstWriteThroughOthers(cluster, leader, System.nanoTime());
+                stopLoad(running, load);
                 millis.add(elapsed);
                 System.out.printf("trial %2d: %.0f ms (killed server %d)%n", trial, elapsed, leader);
             }
             if (millis.get(millis.size() - 1) > 400) {
-                // Keep the servers' logs of a slow trial to read why.
-                Path kept = base.resolveSibling("failover-slow-trial-" + trial);
-                Dirs.delete(kept);
-                Files.createDirectories(kept);
-                for (int server = 0; server < 3; server++) {
-                    Path log = data.resolve("server-" + server + ".log");
-                    if (Files.exists(log)) {
-                        Files.copy(log, kept.resolve(log.getFileName()));
-                    }
-                }
+                keepLogs(data, base.resolveSibling("failover-slow-trial-" + trial));
             }
             Dirs.delete(data);
         }
+        printPercentiles("failover after kill -9 of the leader", millis);
+    }
+
+    /**
+     * Like {@link #failover}, but the leader is cut off by iptables rules on its address instead of killed; the
+     * time runs from the moment the rules are in place. The load's clients, which write to the old leader, wait
+     * out their 2 s request timeout and then look for the new leader (a second at most, as the old one cannot
+     * answer); they run on threads of their own, so they never hold up the probe's 300 ms requests.
+     */
+    private static void partition(int trials, Path base) throws Exception {
+        Partition.requireOwnNetworkNamespace();
+        List<Double> millis = new ArrayList<>();
+        for (int trial = 1; trial <= trials; trial++) {
+            Path data = base.resolve("partition-" + trial);
+            Files.createDirectories(data);
+            double elapsed;
+            try (ServerLauncher cluster = new ServerLauncher(data, PARTITION_HOSTS)) {
+                cluster.startAll();
+                int leader = awaitLeader(cluster);
+                AtomicBoolean running = new AtomicBoolean(true);
+                List<Thread> load = startLoad(cluster, 8, running, new AtomicLong(), new Histogram(3));
+                Thread.sleep(1000);
+                int newLeader;
+                try (Partition partition = Partition.isolate(cluster.host(leader))) {
+                    elapsed = firstWriteThroughOthers(cluster, leader, System.nanoTime());
+                    newLeader = cluster.leader();
+                    stopLoad(running, load);
+                }
+                millis.add(elapsed);
+                System.out.printf("trial %2d: %.0f ms (isolated server %d at %s; new leader: %s)%n", trial, elapsed,
+                        leader, cluster.host(leader), newLeader < 0 ? "none found"
+                                : "server " + newLeader + " at " + cluster.host(newLeader));
+            }
+            if (elapsed < 0 || elapsed > PARTITION_SLOW_MILLIS) {
+                keepLogs(data, base.resolveSibling("partition-slow-trial-" + trial));
+            }
+            Dirs.delete(data);
+        }
+        printPercentiles("first write after a partition isolating the leader", millis);
+    }
+
+    /**
+     * Writes through the servers other than excluded in turn, each request given 300 ms, until one is
+     * acknowledged. Returns the milliseconds from since to that acknowledgement, or -1 if none came within 30 s.
+     */
+    private static double firstWriteThroughOthers(ServerLauncher cluster, int excluded, long since) {
+        int probe = 0;
+        while (System.nanoTime() - since < TimeUnit.SECONDS.toNanos(30)) {
+            int server = (excluded + 1 + probe++ % (cluster.size() - 1)) % cluster.size();
+            try {
+                if (cluster.put(server, "probe-" + probe, VALUE, 300) == 200) {
+                    return (System.nanoTime() - since) / 1e6;
+                }
+            } catch (Exception notYet) {
+                // no leader yet
+            }
+        }
+        return -1;
+    }
+
+    private static void stopLoad(AtomicBoolean running, List<Thread> load) throws InterruptedException {
+        running.set(false);
+        for (Thread thread : load) {
+            thread.join(5000);
+        }
+    }
+
+    /** Copies the servers' logs of a slow trial out of its data directory (which is deleted), to read why. */
+    private static void keepLogs(Path data, Path kept) throws java.io.IOException {
+        Dirs.delete(kept);
+        Files.createDirectories(kept);
+        for (Path log : Dirs.files(data)) {
+            if (log.getFileName().toString().endsWith(".log")) {
+                Files.copy(log, kept.resolve(log.getFileName()));
+            }
+        }
+    }
+
+    private static void printPercentiles(String what, List<Double> millis) {
         millis.sort(null);
-        System.out.printf("failover after kill -9 of the leader, %d trials: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, "
-                + "max %.0f ms%n", millis.size(), Dirs.percentile(millis, 50), Dirs.percentile(millis, 90),
-                Dirs.percentile(millis, 99), millis.get(millis.size() - 1));
+        System.out.printf("%s, %d trials: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms%n", what,
+                millis.size(), Dirs.percentile(millis, 50), Dirs.percentile(millis, 90), Dirs.percentile(millis, 99),
+                millis.get(millis.size() - 1));
     }
 
     private static void throughput(int seconds, Path base) throws Exception {
@@ -178,8 +243,7 @@ public final class ClusterBenchmark {
                 while (running.get()) {
                     long start = System.nanoTime();
                     try {
-                        int status = ServerLauncher.put(cluster.ports().get(target), "c" + client + "-" + (i++ % 1000),
-                                VALUE, 2000);
+                        int status = cluster.put(target, "c" + client + "-" + (i++ % 1000), VALUE, 2000);
                         if (status == 200) {
                             long took = System.nanoTime() - start;
                             synchronized (latency) {
@@ -199,7 +263,7 @@ public final class ClusterBenchmark {
                         return;
                     }
                     int found = cluster.leader();
-                    target = found >= 0 ? found : (target + 1) % cluster.ports().size();
+                    target = found >= 0 ? found : (target + 1) % cluster.size();
                 }
             }, "load-" + client);
             thread.setDaemon(true);

@@ -12,53 +12,75 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Three Beacon servers as separate JVMs on 127.0.0.1 (this benchmark jar's {@code BeaconMain start}), each with
- * its own data directory; killed with SIGKILL by their handles, never by name.
+ * Beacon servers as separate JVMs (this benchmark jar's {@code BeaconMain start}), each with its own data
+ * directory; killed with SIGKILL by their handles, never by name. Each server listens (HTTP and peer port) on the
+ * address it is given: all on 127.0.0.1 with different ports, or one loopback address each (127.0.0.2, ...) so
+ * that a firewall rule on one server's address cuts that server off.
  */
 final class ServerLauncher implements AutoCloseable {
     static final String SECRET = "the benchmark cluster's secret";
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    /** How long {@link #leader()} and {@link #term(int)} wait for a server's view of the cluster. */
+    private static final long STATUS_TIMEOUT_MILLIS = 1000;
 
+    private final List<String> hosts;
     private final List<Integer> ports;
     private final Path data;
     private final Process[] processes;
 
+    /** The given number of servers, all on 127.0.0.1. */
     ServerLauncher(Path data, int servers) throws IOException {
-        this.data = data;
-        this.ports = new ArrayList<>();
-        for (int i = 0; i < servers; i++) {
-            ports.add(freePort());
-        }
-        this.processes = new Process[servers];
+        this(data, Collections.nCopies(servers, "127.0.0.1"));
     }
 
-    List<Integer> ports() {
-        return ports;
+    /** One server on each of hosts (IP addresses this machine has), with free ports there. */
+    ServerLauncher(Path data, List<String> hosts) throws IOException {
+        this.data = data;
+        this.hosts = List.copyOf(hosts);
+        this.ports = new ArrayList<>();
+        for (String host : this.hosts) {
+            ports.add(freePort(host));
+        }
+        this.processes = new Process[this.hosts.size()];
+    }
+
+    /** How many servers there are. */
+    int size() {
+        return hosts.size();
+    }
+
+    /** The address the server at index listens on. */
+    String host(int server) {
+        return hosts.get(server);
     }
 
     void startAll() throws Exception {
-        for (int i = 0; i < ports.size(); i++) {
+        for (int i = 0; i < size(); i++) {
             start(i);
         }
-        for (int port : ports) {
-            awaitHealthy(port, 60_000);
+        for (int i = 0; i < size(); i++) {
+            awaitHealthy(i, 60_000);
         }
     }
 
     void start(int server) throws IOException {
         List<String> cluster = new ArrayList<>();
-        for (int port : ports) {
-            cluster.add("127.0.0.1:" + port);
+        for (int i = 0; i < size(); i++) {
+            cluster.add(hosts.get(i) + ":" + ports.get(i));
         }
+        // --host names this server's entry in --cluster and is the address both its listeners bind to.
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms256m", "-Xmx256m", "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
-                BeaconMain.class.getName(), "start", "--port", String.valueOf(ports.get(server)), "--cluster",
-                String.join(",", cluster), "--data", data.resolve("server-" + server).toString(), "--secret", SECRET,
-                "--config", data.resolve("no-conf").toString());
+                BeaconMain.class.getName(), "start", "--host", hosts.get(server), "--port",
+                String.valueOf(ports.get(server)), "--cluster", String.join(",", cluster), "--data",
+                data.resolve("server-" + server).toString(), "--secret", SECRET, "--config",
+                data.resolve("no-conf").toString());
         processes[server] = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(data.resolve("server-" + server + ".log").toFile()).start();
     }
@@ -68,51 +90,81 @@ final class ServerLauncher implements AutoCloseable {
         processes[server].waitFor(10, TimeUnit.SECONDS);
     }
 
-    /** The index of the server that says it leads, or -1. */
+    /**
+     * The index of the server that says it leads, or -1. Every running server is asked at once; one that does not
+     * answer in time (gone, or cut off by a partition) is passed over, and if two claim to lead (an old leader
+     * that has not yet heard of the new term) the one with the higher term is taken. Takes at most the status
+     * timeout, and the whole of it while some server does not answer.
+     */
     int leader() {
-        for (int i = 0; i < ports.size(); i++) {
-            if (processes[i] == null || !processes[i].isAlive()) {
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < size(); i++) {
+            answers.add(processes[i] == null || !processes[i].isAlive() ? null
+                    : HTTP.sendAsync(statusRequest(i), HttpResponse.BodyHandlers.ofString()));
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STATUS_TIMEOUT_MILLIS);
+        int leader = -1;
+        long leaderTerm = -1;
+        for (int i = 0; i < size(); i++) {
+            if (answers.get(i) == null) {
                 continue;
             }
             try {
-                String body = get(ports.get(i), "/beacon/v1/cluster", 1000).body();
-                if (body.contains("\"role\":\"LEADER\"")) {
-                    return i;
+                String body = answers.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                        .body();
+                long term = termIn(body);
+                if (body.contains("\"role\":\"LEADER\"") && term > leaderTerm) {
+                    leader = i;
+                    leaderTerm = term;
                 }
             } catch (Exception e) {
                 // not answering
             }
         }
-        return -1;
+        return leader;
     }
 
     /** The term the server at index reports, or -1. */
     long term(int server) {
         try {
-            String body = get(ports.get(server), "/beacon/v1/cluster", 1000).body();
-            int at = body.indexOf("\"term\":");
-            return Long.parseLong(body.substring(at + 7, body.indexOf(',', at)));
+            return termIn(HTTP.send(statusRequest(server), HttpResponse.BodyHandlers.ofString()).body());
         } catch (Exception e) {
             return -1;
         }
     }
 
-    static HttpResponse<String> get(int port, String path, long timeoutMillis) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofMillis(timeoutMillis)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    private HttpRequest statusRequest(int server) {
+        return HttpRequest.newBuilder(uri(server, "/beacon/v1/cluster"))
+                .timeout(Duration.ofMillis(STATUS_TIMEOUT_MILLIS)).GET().build();
     }
 
-    static int put(int port, String key, byte[] value, long timeoutMillis) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/beacon/v1/kv/" + key))
+    /** The term in a /beacon/v1/cluster answer. */
+    private static long termIn(String body) {
+        int at = body.indexOf("\"term\":");
+        return Long.parseLong(body.substring(at + 7, body.indexOf(',', at)));
+    }
+
+    HttpResponse<String> get(int server, String path, long timeoutMillis) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(server, path)).timeout(Duration.ofMillis(timeoutMillis)).GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Writes key through the server at index; the HTTP status. */
+    int put(int server, String key, byte[] value, long timeoutMillis) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(server, "/beacon/v1/kv/" + key))
                         .timeout(Duration.ofMillis(timeoutMillis)).PUT(HttpRequest.BodyPublishers.ofByteArray(value))
                         .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    static void awaitHealthy(int port, long timeoutMillis) throws Exception {
+    private URI uri(int server, String path) {
+        return URI.create("http://" + hosts.get(server) + ":" + ports.get(server) + path);
+    }
+
+    void awaitHealthy(int server, long timeoutMillis) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (System.nanoTime() < deadline) {
             try {
-                if (get(port, "/beacon/v1/health", 1000).statusCode() == 200) {
+                if (get(server, "/beacon/v1/health", 1000).statusCode() == 200) {
                     return;
                 }
             } catch (Exception notYet) {
@@ -120,7 +172,8 @@ final class ServerLauncher implements AutoCloseable {
             }
             Thread.sleep(20);
         }
-        throw new IllegalStateException("server at port " + port + " not healthy in " + timeoutMillis + " ms");
+        throw new IllegalStateException("server at " + uri(server, "") + " not healthy in " + timeoutMillis
+                + " ms");
     }
 
     @Override
@@ -133,21 +186,22 @@ final class ServerLauncher implements AutoCloseable {
         }
     }
 
-    /** A free HTTP port whose peer port (1000 lower) is free too. */
-    private static int freePort() throws IOException {
+    /** A free HTTP port on host whose peer port (1000 lower) is free too. */
+    private static int freePort(String host) throws IOException {
+        InetAddress address = InetAddress.getByName(host);
         for (int attempt = 0; attempt < 100; attempt++) {
             int port;
-            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            try (ServerSocket probe = new ServerSocket(0, 1, address)) {
                 port = probe.getLocalPort();
             }
             if (port > 1000) {
-                try (ServerSocket peer = new ServerSocket(port - 1000, 1, InetAddress.getByName("127.0.0.1"))) {
+                try (ServerSocket peer = new ServerSocket(port - 1000, 1, address)) {
                     return port;
                 } catch (IOException taken) {
                     // another
                 }
             }
         }
-        throw new IOException("no free pair of ports");
+        throw new IOException("no free pair of ports on " + host);
     }
 }
