@@ -1,5 +1,6 @@
 package io.beacon.registry;
 
+import io.beacon.raft.Checks;
 import io.beacon.registry.model.ClusterView;
 import io.beacon.registry.model.Instance;
 import io.beacon.registry.model.InstanceKey;
@@ -40,6 +41,7 @@ final class ClusterState {
     }
 
     void put(Instance instance) {
+        Checks.check(instance.key().clusterName().equals(name), "an instance is stored in its own cluster");
         instances.put(instance.key(), instance);
     }
 

@@ -81,8 +81,7 @@ final class CommandExecutor {
         ServiceState service = state.service(requested.key().service());
         if (service == null) {
             service = new ServiceState(requested.key().service(), ServiceDefinition.DEFAULT, stampMillis, stampMillis);
-            state.putService(service);
-            changed(service);
+            state.addService(service);
         }
         store(service, requested, Kind.REGISTERED);
     }
@@ -100,16 +99,15 @@ final class CommandExecutor {
     }
 
     /**
-     * Upserts an instance, creating its cluster if missing. Weight is clamped as Nacos's Instance does; an existing
-     * instance keeps its health unless the new one is marked (health belongs to the health checks, not to
-     * registrations).
+     * Upserts an instance, creating its cluster if missing (a new service or cluster always gets the instance, so
+     * the put below reports the change). Weight is clamped as Nacos's Instance does; an existing instance keeps its
+     * health unless the new one is marked (health belongs to the health checks, not to registrations).
      */
     private void store(ServiceState service, Instance requested, Kind kind) {
         InstanceKey key = requested.key();
         ClusterState cluster = service.cluster(key.clusterName());
         if (cluster == null) {
             cluster = service.addCluster(key.clusterName(), Map.of());
-            changed(service);
         }
         Instance existing = cluster.instance(key);
         Instance stored = requested.withWeight(clampWeight(requested.weight()));
@@ -152,7 +150,7 @@ final class CommandExecutor {
             return badRequest(NacosErrors.serviceAlreadyExists(key));
         }
         ServiceState service = new ServiceState(key, definition, stampMillis, stampMillis);
-        state.putService(service);
+        state.addService(service);
         changed(service);
         return null;
     }

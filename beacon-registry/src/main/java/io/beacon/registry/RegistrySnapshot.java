@@ -117,7 +117,7 @@ final class RegistrySnapshot {
         if (state.service(key) != null) {
             throw new IOException("service " + key + " appears twice");
         }
-        state.putService(service);
+        state.addService(service);
         int clusters = Wire.readCount(data, "clusters of " + key);
         for (int c = 0; c < clusters; c++) {
             String name = Wire.readString(data, "cluster name");

@@ -1,5 +1,6 @@
 package io.beacon.registry;
 
+import io.beacon.raft.Checks;
 import io.beacon.registry.model.Instance;
 import io.beacon.registry.model.ServiceKey;
 
@@ -23,7 +24,9 @@ final class RegistryState {
         return services.get(key);
     }
 
-    void putService(ServiceState service) {
+    /** Adds a service, which must be absent. */
+    void addService(ServiceState service) {
+        Checks.check(!services.containsKey(service.key()), "a service is created only once");
         services.put(service.key(), service);
     }
 

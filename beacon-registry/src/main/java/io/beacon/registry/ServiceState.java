@@ -1,5 +1,6 @@
 package io.beacon.registry;
 
+import io.beacon.raft.Checks;
 import io.beacon.registry.model.ClusterView;
 import io.beacon.registry.model.Instance;
 import io.beacon.registry.model.InstanceKey;
@@ -59,8 +60,9 @@ final class ServiceState {
         return clusters.get(name);
     }
 
-    /** Adds an empty cluster; the caller checked it is absent. */
+    /** Adds an empty cluster, which must be absent. */
     ClusterState addCluster(String name, Map<String, String> metadata) {
+        Checks.check(!clusters.containsKey(name), "a cluster is added to a service only once");
         ClusterState cluster = new ClusterState(name, metadata);
         clusters.put(name, cluster);
         return cluster;

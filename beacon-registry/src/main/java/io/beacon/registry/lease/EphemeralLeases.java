@@ -120,7 +120,8 @@ public final class EphemeralLeases implements RegistryListener {
             }
         }
         for (int from = 0; from < removals.size(); from += MAX_REMOVALS_PER_COMMAND) {
-            List<InstanceKey> batch = removals.subList(from, Math.min(removals.size(), from + MAX_REMOVALS_PER_COMMAND));
+            int to = Math.min(removals.size(), from + MAX_REMOVALS_PER_COMMAND);
+            List<InstanceKey> batch = removals.subList(from, to);
             proposals.add(new LeaseProposal(Transition.REMOVE, batch, Commands.removeInstances(nowMillis, batch)));
         }
         return proposals;

@@ -20,7 +20,7 @@ public final class NacosErrors {
         return "service not found, namespace: " + key.namespaceId() + ", service: " + key.groupedName();
     }
 
-    /** Nacos names the instance by its {@code toString}: {@code ip:port:unknown:cluster_weight_healthy_marked_cluster}. */
+    /** Nacos names the instance by its toString: {@code ip:port:unknown:cluster_weight_healthy_marked_cluster}. */
     public static String instanceNotExist(Instance instance) {
         InstanceKey key = instance.key();
         return "instance not exist: " + key.ip() + ":" + key.port() + ":unknown:" + key.clusterName() + "_"

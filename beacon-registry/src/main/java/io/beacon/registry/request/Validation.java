@@ -108,7 +108,8 @@ public final class Validation {
         double weight = weight(params.get("weight"));
         boolean healthy = bool(params.get("healthy"), true);
         String enabled = params.get("enabled");
-        boolean isEnabled = enabled == null || enabled.isBlank() ? bool(params.get("enable"), true) : bool(enabled, true);
+        boolean isEnabled = enabled == null || enabled.isBlank() ? bool(params.get("enable"), true)
+                : bool(enabled, true);
         boolean ephemeral = bool(params.get("ephemeral"), switches.defaultInstanceEphemeral());
         SortedMap<String, String> metadata = MetadataParser.parse(params.get("metadata"));
         return new Instance(key, weight, healthy, isEnabled, ephemeral, false, metadata);
