@@ -117,12 +117,14 @@ class NamingRegistryTest {
 
         ApplyResult.Rejected noService = registry.rejected(Commands.updateInstance(1, instance));
         assertThat(noService.httpStatus()).isEqualTo(400);
-        assertThat(noService.message()).isEqualTo("service not found, namespace: public, service: DEFAULT_GROUP@@orders");
+        assertThat(noService.message())
+                .isEqualTo("service not found, namespace: public, service: DEFAULT_GROUP@@orders");
 
         registry.applied(Commands.registerInstance(1, instance("orders", "10.0.0.2", 8080)));
         ApplyResult.Rejected noInstance = registry.rejected(Commands.updateInstance(2, instance));
         assertThat(noInstance.httpStatus()).isEqualTo(400);
-        assertThat(noInstance.message()).isEqualTo("instance not exist: 10.0.0.1:8080:unknown:DEFAULT_1.0_true_false_DEFAULT");
+        assertThat(noInstance.message())
+                .isEqualTo("instance not exist: 10.0.0.1:8080:unknown:DEFAULT_1.0_true_false_DEFAULT");
         assertThat(registry.registry.instanceCount()).isEqualTo(1);
     }
 
@@ -186,9 +188,11 @@ class NamingRegistryTest {
         registry.applied(Commands.registerInstance(1, instance("orders", "10.0.0.1", 8080)));
 
         assertThat(registry.rejected(Commands.deleteService(2, service("orders"))))
-                .isEqualTo(new ApplyResult.Rejected(400, "specified service has instances, serviceName : DEFAULT_GROUP@@orders"));
+                .isEqualTo(new ApplyResult.Rejected(400,
+                        "specified service has instances, serviceName : DEFAULT_GROUP@@orders"));
         assertThat(registry.rejected(Commands.deleteService(2, service("absent"))))
-                .isEqualTo(new ApplyResult.Rejected(400, "specified service not exist, serviceName : DEFAULT_GROUP@@absent"));
+                .isEqualTo(new ApplyResult.Rejected(400,
+                        "specified service not exist, serviceName : DEFAULT_GROUP@@absent"));
 
         registry.applied(Commands.deregisterInstance(3, key("orders", "10.0.0.1", 8080)));
         ApplyResult.Applied deleted = registry.applied(Commands.deleteService(4, service("orders")));
@@ -287,5 +291,61 @@ class NamingRegistryTest {
                 .isInstanceOf(MalformedCommandException.class).hasMessageStartingWith("entry 7: ")
                 .hasMessageContaining("format version 3");
         assertThat(registry.appliedIndex()).isZero();
+    }
+
+    @Test
+    void onlyRealChangesAreReportedForPushes() {
+        ServiceDefinition definition = new ServiceDefinition(0.5, Map.of(), Selector.NONE);
+        assertThat(registry.applied(Commands.createService(1, service("orders"), definition)).changedServices())
+                .containsExactly(service("orders"));
+        assertThat(registry.applied(Commands.updateService(2, service("orders"), definition)).changedServices())
+                .isEmpty();
+        assertThat(registry.applied(Commands.updateCluster(3, service("orders"), "blue", Map.of("a", "1")))
+                .changedServices()).containsExactly(service("orders"));
+        assertThat(registry.applied(Commands.updateCluster(4, service("orders"), "blue", Map.of("a", "1")))
+                .changedServices()).isEmpty();
+        assertThat(registry.applied(Commands.updateCluster(5, service("orders"), "blue", Map.of("a", "2")))
+                .changedServices()).containsExactly(service("orders"));
+        assertThat(registry.registry.service(service("orders")).orElseThrow().modifiedMillis()).isEqualTo(5);
+        assertThat(registry.registry.service(service("orders")).orElseThrow().clusters())
+                .containsExactly(new ClusterView("blue", Map.of("a", "2")));
+    }
+
+    @Test
+    void otherThreadsReadWhatTheApplyThreadWrote() throws Exception {
+        registry.applied(Commands.registerInstance(1, instance("orders", "10.0.0.1", 8080)));
+        registry.rejected(Commands.createService(2, service("orders"), ServiceDefinition.DEFAULT));
+
+        Integer count = java.util.concurrent.CompletableFuture.supplyAsync(registry.registry::instanceCount)
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(count).isEqualTo(1);
+
+        registry.registry.restoreSnapshot(new java.io.ByteArrayInputStream(registry.snapshot()), 9);
+        assertThat(java.util.concurrent.CompletableFuture.supplyAsync(registry.registry::serviceCount)
+                .get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+    }
+
+    @Test
+    void aServiceViewNamesItsParts() {
+        registry.applied(Commands.createService(1, new ServiceKey("dev", "PAY", "ledger"),
+                new ServiceDefinition(0.7, Map.of(), Selector.NONE)));
+        ServiceView view = registry.registry.service(new ServiceKey("dev", "PAY", "ledger")).orElseThrow();
+        assertThat(view.name()).isEqualTo("ledger");
+        assertThat(view.groupName()).isEqualTo("PAY");
+        assertThat(view.protectThreshold()).isEqualTo(0.7);
+    }
+
+    @Test
+    void everySwitchHasADefaultAndABadValueReadsAsTheDefault() {
+        assertThat(registry.registry.switches().all()).containsExactly(Map.entry("clientBeatInterval", "5000"),
+                Map.entry("defaultCacheMillis", "3000"), Map.entry("defaultInstanceEphemeral", "true"),
+                Map.entry("defaultPushCacheMillis", "10000"), Map.entry("lightBeatEnabled", "true"));
+        assertThat(registry.registry.switches().lightBeatEnabled()).isTrue();
+        registry.applied(Commands.updateSwitches(1, Map.of(RegistrySwitches.LIGHT_BEAT_ENABLED, "false",
+                RegistrySwitches.DEFAULT_CACHE_MILLIS, "soon")));
+        assertThat(registry.registry.switches().lightBeatEnabled()).isFalse();
+        assertThat(registry.registry.switches().defaultCacheMillis()).isEqualTo(3000);
+        assertThat(RegistrySwitches.typeOf("lightBeatEnabled")).isEqualTo(RegistrySwitches.Type.BOOLEAN);
+        assertThat(RegistrySwitches.typeOf("nope")).isNull();
     }
 }

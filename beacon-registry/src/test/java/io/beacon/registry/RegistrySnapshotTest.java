@@ -137,6 +137,23 @@ class RegistrySnapshotTest {
         assertThatThrownBy(() -> TestRegistry.restored(trailing, 1)).hasMessageContaining("bytes follow its checksum");
     }
 
+    @Test
+    void aWellSummedSnapshotWithARepeatedServiceIsStillRefused() {
+        TestRegistry one = new TestRegistry();
+        one.applied(Commands.createService(1, service("orders"), ServiceDefinition.DEFAULT));
+        byte[] snapshot = one.snapshot();
+        // magic, version, switch count (0), service count (1), the service, checksum
+        byte[] service = Arrays.copyOfRange(snapshot, 16, snapshot.length - 8);
+        ByteBuffer body = ByteBuffer.allocate(16 + 2 * service.length);
+        body.put(snapshot, 0, 12).putInt(2).put(service).put(service);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(body.array());
+        byte[] repeated = ByteBuffer.allocate(body.capacity() + 8).put(body.array()).putLong(crc.getValue()).array();
+
+        assertThatThrownBy(() -> TestRegistry.restored(repeated, 1)).isInstanceOf(IOException.class)
+                .hasMessageContaining("service 2 of 2").hasMessageContaining("appears twice");
+    }
+
     private static TestRegistry targetWithState() {
         TestRegistry target = new TestRegistry();
         target.applied(Commands.registerInstance(1, Instance.of(key("kept", "10.1.1.1", 1))));

@@ -75,6 +75,23 @@ class CommandCodecTest {
         assertThatThrownBy(() -> CommandCodec.decode(badLength)).hasMessageContaining("impossible length");
     }
 
+    @Test
+    void impossibleCountsAndTooShortCommandsAreNamed() {
+        byte[] remove = Commands.removeInstances(1, List.of());
+        remove[remove.length - 1] = -1;
+        remove[remove.length - 4] = -1;
+        assertThatThrownBy(() -> CommandCodec.decode(remove)).hasMessageContaining("impossible count");
+        assertThatThrownBy(() -> CommandCodec.decode(new byte[] {1, 6})).hasMessageContaining("truncated");
+    }
+
+    @Test
+    void commandsNeedTheirParts() {
+        assertThatThrownBy(() -> new Command.RegisterInstance(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("instance");
+        assertThatThrownBy(() -> new Command.UpdateCluster(service("a"), null, Map.of()))
+                .hasMessageContaining("clusterName");
+    }
+
     private static InstanceKey key(String service, String ip, int port) {
         return new InstanceKey(service(service), "DEFAULT", ip, port);
     }

@@ -220,7 +220,8 @@ class EphemeralLeasesTest {
     void leasesFollowASnapshotRestore() throws IOException {
         NamingRegistry source = new NamingRegistry();
         source.apply(Entry.command(1, 1, Commands.registerInstance(0, Instance.of(B))));
-        source.apply(Entry.command(2, 1, Commands.registerInstance(0, Instance.of(key("10.0.0.3")).withEphemeral(false))));
+        source.apply(Entry.command(2, 1, Commands.registerInstance(0,
+                Instance.of(key("10.0.0.3")).withEphemeral(false))));
         ByteArrayOutputStream snapshot = new ByteArrayOutputStream();
         source.writeSnapshot(snapshot);
         register(0, Instance.of(A));
@@ -240,8 +241,8 @@ class EphemeralLeasesTest {
     void removalsAreBatched() {
         List<InstanceKey> keys = new ArrayList<>();
         for (int i = 0; i < EphemeralLeases.MAX_REMOVALS_PER_COMMAND + 20; i++) {
-            InstanceKey key = new InstanceKey(ServiceKey.of("s" + (i % 7)), "DEFAULT", "10.0." + (i / 250) + "." + (i % 250),
-                    1);
+            String ip = "10.0." + (i / 250) + "." + (i % 250);
+            InstanceKey key = new InstanceKey(ServiceKey.of("s" + (i % 7)), "DEFAULT", ip, 1);
             keys.add(key);
             register(0, Instance.of(key));
         }
@@ -259,5 +260,59 @@ class EphemeralLeasesTest {
         register(0, Instance.of(A));
         byte[] command = leases.due(15_001).get(0).command();
         assertThat(io.beacon.registry.command.CommandCodec.decode(command).stampMillis()).isEqualTo(15_001);
+    }
+
+    @Test
+    void aTransitionAppliedIsNoLongerPending() {
+        register(0, Instance.of(A));
+        dueAndApplied(15_001);
+        // An operator marks it healthy while the unhealthy transition is still within its retry interval.
+        apply(Commands.setInstanceHealth(15_100, A, true));
+
+        assertThat(leases.beat(A, 15_200).healthyAgain()).as("nothing is going unhealthy any more").isEmpty();
+    }
+
+    @Test
+    void aBeatFromAMarkedUnhealthyInstanceChangesNothing() {
+        register(0, Instance.of(A).withMarked(true));
+        apply(Commands.setInstanceHealth(1, A, false));
+
+        BeatResult beat = leases.beat(A, 2);
+        assertThat(beat.known()).isTrue();
+        assertThat(beat.healthyAgain()).isEmpty();
+    }
+
+    @Test
+    void healthCommandsForInstancesWithoutALeaseAreIgnored() {
+        register(0, Instance.of(A).withEphemeral(false));
+        apply(Commands.setInstanceHealth(1, A, false));
+
+        assertThat(leases.size()).isZero();
+        assertThat(registry.instance(A).orElseThrow().healthy()).isFalse();
+    }
+
+    @Test
+    void theRetryIntervalMustBePositive() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EphemeralLeases(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pendingRetryMillis");
+    }
+
+    @Test
+    void beatsAndRenewalsAlsoAdvanceTheLatestTimeSeen() {
+        leases.beat(A, 40_000);
+        register(1_000, Instance.of(A));
+        assertThat(leases.lastBeatMillis(A)).hasValue(40_000);
+
+        leases.renewAll(70_000);
+        register(2_000, Instance.of(B));
+        assertThat(leases.lastBeatMillis(B)).hasValue(70_000);
+    }
+
+    @Test
+    void timeoutsThatDoNotFitInALongFallBackToTheDefaults() {
+        assertThat(LeaseTimeouts.of(Map.of(LeaseTimeouts.HEART_BEAT_TIMEOUT, "99999999999999999999",
+                LeaseTimeouts.IP_DELETE_TIMEOUT, "", LeaseTimeouts.HEART_BEAT_INTERVAL, "999999999999999999")))
+                .isEqualTo(new LeaseTimeouts(15_000, 30_000, 999_999_999_999_999_999L));
+        assertThat(LeaseTimeouts.of(Map.of())).isEqualTo(LeaseTimeouts.DEFAULTS);
     }
 }

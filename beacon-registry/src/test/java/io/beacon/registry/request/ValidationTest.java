@@ -75,7 +75,8 @@ class ValidationTest {
                 "Param 'ip' is required.");
         refused(() -> Validation.instance(params("serviceName", "s", "ip", "10.0.0.1"), DEFAULT_SWITCHES),
                 "Param 'port' is required.");
-        refused(() -> Validation.instanceKey(params("ip", "10.0.0.1", "port", "1")), "Param 'serviceName' is required.");
+        refused(() -> Validation.instanceKey(params("ip", "10.0.0.1", "port", "1")),
+                "Param 'serviceName' is required.");
         refused(() -> Validation.instanceKey(params("serviceName", " ", "ip", "10.0.0.1", "port", "1")),
                 "Param 'serviceName' is required.");
     }
@@ -83,7 +84,7 @@ class ValidationTest {
     @ParameterizedTest
     @ValueSource(strings = {"10.0.0.1", "0.0.0.0", "255.255.255.255", "::1", "::", "fe80::1%eth0",
             "2001:db8:0:0:0:0:2:1", "2001:db8::2:1", "::ffff:192.168.1.1", "1:2:3:4:5:6:1.2.3.4", "host-1.example.com",
-            "my_host", "localhost"})
+            "my_host", "localhost", "1:2:3:4:5:6:7::", "fe80::1%eth0.5"})
     void wellFormedAddressesAndHostNamesAreAccepted(String ip) {
         assertThat(Validation.instanceKey(params("serviceName", "s", "ip", ip, "port", "1")).ip()).isEqualTo(ip);
     }
@@ -91,9 +92,19 @@ class ValidationTest {
     @ParameterizedTest
     @ValueSource(strings = {"256.0.0.1", "10.0.0", "10.0.0.1.2", "10..0.1", "1.2.3.4.", "1234.1.1.1", "1:2:3:4:5:6:7",
             "1:2:3:4:5:6:7:8:9", "1::2::3", "12345::1", "g::1", ":::", "::ffff:1.2.3", "fe80::1%", "ex ample", "a..b",
-            ".host", "host/x", "1.2.3.4::"})
+            ".host", "host/x", "1.2.3.4::", "0001.1.1.1", "299.1.1.1", "1:2:3:4:5:6:7::8", "1::2:", "hóst",
+            "host.", "fe80::1%eth 0", "fe80::１"})
     void malformedAddressesAreRefused(String ip) {
         refused(() -> Validation.instanceKey(params("serviceName", "s", "ip", ip, "port", "1")),
+                "instance format invalid: Your IP address is spelled incorrectly");
+    }
+
+    @Test
+    void hostNamesHaveALengthLimit() {
+        String longest = "a".repeat(253);
+        assertThat(Validation.instanceKey(params("serviceName", "s", "ip", longest, "port", "1")).ip())
+                .isEqualTo(longest);
+        refused(() -> Validation.instanceKey(params("serviceName", "s", "ip", longest + "a", "port", "1")),
                 "instance format invalid: Your IP address is spelled incorrectly");
     }
 
@@ -198,6 +209,11 @@ class ValidationTest {
         assertThatThrownBy(() -> MetadataParser.parse("k=" + "v".repeat(4097)))
                 .hasMessageEndingWith("(value of 'k' longer than 4096 characters)");
         assertThat(MetadataParser.parse("k=" + "v".repeat(4096))).hasSize(1);
+        assertThat(MetadataParser.parse("k".repeat(256) + "=v")).hasSize(1);
+        assertThat(MetadataParser.parse(many.substring(0, many.lastIndexOf(",")))).hasSize(128);
+        String longestText = "{\"k\":\"" + "v".repeat(MetadataParser.MAX_TEXT_CHARS - 8) + "\"}";
+        assertThatThrownBy(() -> MetadataParser.parse(longestText)).as("within the text limit, over the value limit")
+                .hasMessageEndingWith("(value of 'k' longer than 4096 characters)");
     }
 
     @Test
@@ -205,9 +221,12 @@ class ValidationTest {
         assertThat(Validation.serviceDefinition(params())).isEqualTo(ServiceDefinition.DEFAULT);
         assertThat(Validation.serviceDefinition(params("protectThreshold", "0.5", "metadata", "a=1", "selector",
                 "{\"type\":\"label\",\"expression\":\"INSTANCE.metadata.zone%20=%20'a'\"}")))
-                .isEqualTo(new ServiceDefinition(0.5, Map.of("a", "1"), Selector.label("INSTANCE.metadata.zone = 'a'")));
+                .isEqualTo(new ServiceDefinition(0.5, Map.of("a", "1"),
+                        Selector.label("INSTANCE.metadata.zone = 'a'")));
         refused(() -> Validation.serviceDefinition(params("protectThreshold", "half")),
                 "Param 'protectThreshold' is not a number: half");
+        refused(() -> Validation.serviceDefinition(params("protectThreshold", "NaN")),
+                "Param 'protectThreshold' is not a number: NaN");
     }
 
     @Test
@@ -237,8 +256,10 @@ class ValidationTest {
     void pagingParametersAreWholeNumbersFromOne() {
         assertThat(Validation.positiveInt(params("pageNo", "3"), "pageNo")).isEqualTo(3);
         refused(() -> Validation.positiveInt(params(), "pageNo"), "Param 'pageNo' is required.");
-        refused(() -> Validation.positiveInt(params("pageNo", "0"), "pageNo"), "Param 'pageNo' must be at least 1: 0");
-        refused(() -> Validation.positiveInt(params("pageSize", "x"), "pageSize"), "Param 'pageSize' is not a number: x");
+        refused(() -> Validation.positiveInt(params("pageNo", "0"), "pageNo"),
+                "Param 'pageNo' must be at least 1: 0");
+        refused(() -> Validation.positiveInt(params("pageSize", "x"), "pageSize"),
+                "Param 'pageSize' is not a number: x");
     }
 
     @Test
