@@ -3,7 +3,16 @@ package io.beacon.server;
 import io.beacon.node.NodeOptions;
 import io.beacon.node.NodeRuntime;
 import io.beacon.raft.RaftConfig;
+import io.beacon.registry.NamingRegistry;
 import io.beacon.server.http.HttpServer;
+import io.beacon.server.nacos.InstanceEndpoints;
+import io.beacon.server.nacos.NacosAuth;
+import io.beacon.server.nacos.NacosRoutes;
+import io.beacon.server.nacos.NamingService;
+import io.beacon.server.nacos.OperatorEndpoints;
+import io.beacon.server.nacos.PushBodies;
+import io.beacon.server.nacos.PushService;
+import io.beacon.server.nacos.ServiceEndpoints;
 import io.beacon.server.kv.KvStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +27,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One Beacon server: a member of the Raft cluster running the key-value store, and the HTTP API in front of it.
+ * One Beacon server: a member of the Raft cluster running the key-value store and the naming registry, the HTTP
+ * APIs in front of them (native under {@code /beacon/v1}, Nacos's under {@code /nacos}) and the UDP push to Nacos
+ * subscribers.
  *
  * <p>Identity: the servers of a new cluster take the first-incarnation member ids of their addresses (see
  * {@link Members}), so they agree on the first configuration without talking. A server whose data was wiped, or
@@ -33,14 +44,18 @@ public final class BeaconServer implements AutoCloseable {
     private final ServerConfig config;
     private final NodeRuntime node;
     private final KvStore store;
+    private final NamingService naming;
+    private final PushService push;
     private final HttpServer http;
     private final InetSocketAddress httpAddress;
 
-    private BeaconServer(ServerConfig config, NodeRuntime node, KvStore store, HttpServer http,
-                         InetSocketAddress httpAddress) {
+    private BeaconServer(ServerConfig config, NodeRuntime node, KvStore store, NamingService naming, PushService push,
+                         HttpServer http, InetSocketAddress httpAddress) {
         this.config = config;
         this.node = node;
         this.store = store;
+        this.naming = naming;
+        this.push = push;
         this.http = http;
         this.httpAddress = httpAddress;
     }
@@ -71,25 +86,38 @@ public final class BeaconServer implements AutoCloseable {
         NodeOptions options = new NodeOptions(raftDirectory, () -> newMemberId, voters,
                 RaftConfig.defaults(1, List.of()), config.tickMillis(),
                 io.beacon.storage.StorageOptions.DEFAULTS, config.clusterId(), config.secret(), config.peerAddress());
-        NodeRuntime node = NodeRuntime.open(options, new ServerState(List.of(store)));
+        NamingRegistry registry = new NamingRegistry();
+        NodeRuntime node = NodeRuntime.open(options, new ServerState(List.of(store, registry)));
         HttpServer http = null;
+        PushService push = new PushService(new PushBodies(registry, System::currentTimeMillis),
+                PushService.Timing.NACOS);
+        NamingService naming = new NamingService(node, registry, System::currentTimeMillis,
+                service -> push.serviceChanged(service.namespaceId(), service.groupedName()));
         try {
             node.resolvePeersWith(id -> {
                 InetSocketAddress server = members.httpAddressOf(id);
                 return server == null ? null : members.peerAddressOf(
                         new InetSocketAddress(server.getHostString(), server.getPort()));
             });
+            NacosAuth auth = new NacosAuth(config.authEnabled(), config.authUsers(), config.secret(),
+                    config.authTokenTtlSeconds());
+            NacosRoutes nacos = new NacosRoutes(auth, new InstanceEndpoints(naming, push),
+                    new ServiceEndpoints(naming), new OperatorEndpoints(naming, node, members::httpAddressOf));
             http = new HttpServer(List.of(new NativeRoutes(new NativeApi(node, store, members, config.tickMillis(),
-                    config.maxValueBytes()))), config.maxValueBytes() + (64 << 10));
+                    config.maxValueBytes())), nacos), config.maxValueBytes() + (64 << 10));
+            push.start(config.host());
             InetSocketAddress bound = http.start(new InetSocketAddress(config.host(), config.httpPort()));
             node.start();
+            naming.start();
             LOG.info("beacon server started member={} http={} peer={} data={}", node.memberId(), bound,
                     node.peerAddress(), config.dataDirectory());
-            return new BeaconServer(config, node, store, http, bound);
+            return new BeaconServer(config, node, store, naming, push, http, bound);
         } catch (Exception e) {
             if (http != null) {
                 http.close();
             }
+            naming.close();
+            push.close();
             node.close();
             throw e;
         }
@@ -118,6 +146,8 @@ public final class BeaconServer implements AutoCloseable {
     @Override
     public void close() throws java.io.IOException, InterruptedException {
         http.close();
+        naming.close();
+        push.close();
         node.close();
     }
 }

@@ -22,7 +22,8 @@ import java.util.Properties;
  */
 public record ServerConfig(String host, int httpPort, int peerPortOffset, Path dataDirectory, boolean standalone,
                            boolean join, List<InetSocketAddress> cluster, String clusterId, String secret,
-                           long tickMillis, int maxValueBytes) {
+                           long tickMillis, int maxValueBytes, boolean authEnabled, Map<String, String> authUsers,
+                           long authTokenTtlSeconds) {
 
     /** Every setting with its default. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -40,6 +41,9 @@ public record ServerConfig(String host, int httpPort, int peerPortOffset, Path d
         defaults.put("beacon.cluster.secret", "");
         defaults.put("beacon.tick.millis", "50");
         defaults.put("beacon.kv.max.value.bytes", String.valueOf(1 << 20));
+        defaults.put("beacon.auth.enabled", "false");
+        defaults.put("beacon.auth.users", "");
+        defaults.put("beacon.auth.token.ttl.seconds", "18000");
         return Map.copyOf(defaults);
     }
 
@@ -191,16 +195,43 @@ public record ServerConfig(String host, int httpPort, int peerPortOffset, Path d
                     + "every server (peers prove they know it before they may vote or replicate)");
         }
         if (standalone && secret.isEmpty()) {
-            secret = "standalone: no peers ever connect";
+            // No peer ever needs it; it still signs access tokens, so it must not be guessable (tokens then last
+            // until the server restarts).
+            byte[] random = new byte[24];
+            new java.security.SecureRandom().nextBytes(random);
+            secret = java.util.HexFormat.of().formatHex(random);
         }
         boolean join = bool(settings, "beacon.join");
         if (join && standalone) {
             throw new ConfigException("a standalone server has nothing to join: drop beacon.join or beacon.standalone");
         }
+        boolean authEnabled = bool(settings, "beacon.auth.enabled");
+        Map<String, String> users = users(settings.get("beacon.auth.users"));
+        if (authEnabled && users.isEmpty()) {
+            throw new ConfigException("beacon.auth.enabled is true but beacon.auth.users names nobody: list the users "
+                    + "as name:password,name:password");
+        }
         return new ServerConfig(host, httpPort, offset, Path.of(settings.get("beacon.data.dir")), standalone, join,
                 List.copyOf(cluster), settings.get("beacon.cluster.id"), secret,
                 integer(settings, "beacon.tick.millis", 1, 10_000),
-                integer(settings, "beacon.kv.max.value.bytes", 1, 16 << 20));
+                integer(settings, "beacon.kv.max.value.bytes", 1, 16 << 20), authEnabled, users,
+                integer(settings, "beacon.auth.token.ttl.seconds", 1, Integer.MAX_VALUE));
+    }
+
+    /** The users of {@code name:password,name:password}, in name order. */
+    private static Map<String, String> users(String text) {
+        Map<String, String> users = new java.util.TreeMap<>();
+        for (String entry : text.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int colon = entry.indexOf(':');
+            if (colon <= 0 || colon == entry.length() - 1) {
+                throw new ConfigException("beacon.auth.users: '" + entry.trim() + "' is not name:password");
+            }
+            users.put(entry.substring(0, colon).trim(), entry.substring(colon + 1));
+        }
+        return Map.copyOf(users);
     }
 
     private static int integer(Map<String, String> settings, String name, int min, int max) {
@@ -224,6 +255,7 @@ public record ServerConfig(String host, int httpPort, int peerPortOffset, Path d
         return text.equals("true");
     }
 
+    /** Never prints the secret or the users' passwords. */
     @Override
     public String toString() {
         return "ServerConfig[" + host + ":" + httpPort + ", data " + dataDirectory + ", "
