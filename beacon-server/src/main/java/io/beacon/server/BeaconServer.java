@@ -102,7 +102,7 @@ public final class BeaconServer implements AutoCloseable {
             NacosAuth auth = new NacosAuth(config.authEnabled(), config.authUsers(), config.secret(),
                     config.authTokenTtlSeconds());
             NacosRoutes nacos = new NacosRoutes(auth, new InstanceEndpoints(naming, push),
-                    new ServiceEndpoints(naming), new OperatorEndpoints(naming, node, members::httpAddressOf));
+                    new ServiceEndpoints(naming), new OperatorEndpoints(naming, node, members::httpAddressOf, push));
             http = new HttpServer(List.of(new NativeRoutes(new NativeApi(node, store, members, config.tickMillis(),
                     config.maxValueBytes())), nacos), config.maxValueBytes() + (64 << 10));
             push.start(config.host());

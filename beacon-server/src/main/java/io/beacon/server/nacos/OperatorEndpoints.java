@@ -19,7 +19,7 @@ import java.util.function.LongFunction;
 
 /**
  * Operations endpoints that existing Nacos tooling reads: {@code /v1/ns/operator/metrics} (nacos-client's health
- * check), {@code /operator/servers}, {@code /operator/switches} and the read-only {@code /v1/ns/raft/leader},
+ * check), {@code /operator/servers}, {@code /operator/push/state}, {@code /operator/switches} and the read-only {@code /v1/ns/raft/leader},
  * {@code /raft/peer} and {@code /raft/state}, answered from Beacon's Raft status in Nacos's shapes (a peer's
  * {@code ip} is its {@code host:port}; Nacos's election timers have no equivalent and read 0).
  */
@@ -30,18 +30,22 @@ public final class OperatorEndpoints {
     private final NamingRegistry registry;
     private final NodeRuntime node;
     private final LongFunction<InetSocketAddress> httpAddressOf;
+    private final PushService push;
 
     /** @param httpAddressOf the HTTP address of a member, or null if unknown */
-    public OperatorEndpoints(NamingService naming, NodeRuntime node, LongFunction<InetSocketAddress> httpAddressOf) {
+    public OperatorEndpoints(NamingService naming, NodeRuntime node, LongFunction<InetSocketAddress> httpAddressOf,
+                             PushService push) {
         this.naming = naming;
         this.registry = naming.registry();
         this.node = node;
         this.httpAddressOf = httpAddressOf;
+        this.push = push;
     }
 
     void register(Map<String, NacosRoutes.Endpoint> endpoints) {
         endpoints.put("GET /v1/ns/operator/metrics", this::metrics);
         endpoints.put("GET /v1/ns/operator/servers", this::servers);
+        endpoints.put("GET /v1/ns/operator/push/state", this::pushState);
         endpoints.put("GET /v1/ns/operator/switches", this::switches);
         endpoints.put("PUT /v1/ns/operator/switches", this::updateSwitch);
         endpoints.put("GET /v1/ns/raft/leader", this::raftLeader);
@@ -62,6 +66,18 @@ public final class OperatorEndpoints {
         body.put("cpu", os.getAvailableProcessors());
         body.put("load", os.getSystemLoadAverage());
         body.put("mem", 1 - (double) runtime.freeMemory() / runtime.totalMemory());
+        return CompletableFuture.completedFuture(body);
+    }
+
+    /** This server's UDP pushes since it started: packets sent (resends included), acknowledged, given up. */
+    private CompletableFuture<Object> pushState(NacosParams params, HttpCall call) {
+        PushService.Stats stats = push.stats();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("succeed", stats.acknowledged());
+        body.put("total", stats.pushed());
+        body.put("failed", stats.failed());
+        body.put("ratio", stats.pushed() == 0 ? 0.0 : (double) stats.acknowledged() / stats.pushed());
+        body.put("subscribers", stats.subscribers());
         return CompletableFuture.completedFuture(body);
     }
 
