@@ -60,6 +60,19 @@ class ServerConfigTest {
     }
 
     @Test
+    void authenticationUsersAndAStandaloneSecretNobodyCanGuess() {
+        ServerConfig config = load(Map.of(), new Properties(), Map.of("beacon.standalone", "true",
+                "beacon.auth.enabled", "true", "beacon.auth.users", "nacos:s3cret:with:colons, ops:pw"));
+        assertThat(config.authEnabled()).isTrue();
+        assertThat(config.authUsers()).containsEntry("nacos", "s3cret:with:colons").containsEntry("ops", "pw");
+        assertThat(config.authTokenTtlSeconds()).isEqualTo(18000);
+        ServerConfig another = load(Map.of(), new Properties(), Map.of("beacon.standalone", "true"));
+        assertThat(config.secret()).as("it signs tokens: random, not a constant").hasSizeGreaterThanOrEqualTo(32)
+                .isNotEqualTo(another.secret());
+        assertThat(config.toString()).doesNotContain("s3cret").doesNotContain(config.secret());
+    }
+
+    @Test
     void eachMistakeSaysWhatToFix() throws Exception {
         assertThatThrownBy(() -> load(Map.of(), new Properties(), Map.of()))
                 .hasMessageContaining("no cluster is configured");
@@ -76,6 +89,10 @@ class ServerConfigTest {
                 "beacon.http.port", "70000"))).hasMessageContaining("outside 1-65535");
         assertThatThrownBy(() -> load(Map.of(), new Properties(), Map.of("beacon.standalone", "true",
                 "beacon.http.port", "500"))).hasMessageContaining("is not a port");
+        assertThatThrownBy(() -> load(Map.of(), new Properties(), Map.of("beacon.standalone", "true",
+                "beacon.auth.enabled", "true"))).hasMessageContaining("beacon.auth.users names nobody");
+        assertThatThrownBy(() -> load(Map.of(), new Properties(), Map.of("beacon.standalone", "true",
+                "beacon.auth.users", "nacos"))).hasMessageContaining("'nacos' is not name:password");
         Files.writeString(conf.resolve("cluster.conf"), "127.0.0.1:8848\nnot-an-address\n");
         assertThatThrownBy(() -> load(Map.of(), new Properties(), Map.of()))
                 .isInstanceOf(ServerConfig.ConfigException.class)

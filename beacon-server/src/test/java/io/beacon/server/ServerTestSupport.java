@@ -38,6 +38,24 @@ final class ServerTestSupport {
     record Answer(int status, String body) {
     }
 
+    /** A call with an application/x-www-form-urlencoded body, as nacos-client sends its beats. */
+    static Answer callForm(String method, int port, String pathAndQuery, String form) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                .timeout(Duration.ofSeconds(15)).header("Content-Type", "application/x-www-form-urlencoded")
+                .method(method, HttpRequest.BodyPublishers.ofString(form)).build();
+        HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.body());
+    }
+
+    static Answer callWithHeader(String method, int port, String pathAndQuery, String name, String value)
+            throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                .timeout(Duration.ofSeconds(15)).header(name, value)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.body());
+    }
+
     static Answer call(String method, int port, String pathAndQuery, String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
                 .timeout(Duration.ofSeconds(15))

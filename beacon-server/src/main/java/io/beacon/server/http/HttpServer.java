@@ -38,11 +38,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * HTTP/1.1 on Netty for every API of a server: decodes each request once (path, query parameters, body), hands it
  * to the {@link Routes} that owns its path and writes the answer. Owns no endpoint itself: a path nobody owns is
- * answered 404, a body over the limit 413 (before it is buffered), and a route's bug 500 — never a dropped
- * connection.
+ * answered 404, a body over the limit 413 (before it is buffered), a request line over 64 KiB 414, headers over
+ * it 431, a request that does not parse 400, and a route's bug 500 — never a dropped connection.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    /** The longest request line, and the longest headers, accepted (Netty's default is 4 KiB). */
+    static final int MAX_LINE_BYTES = 64 << 10;
 
     private final List<Routes> routes;
     private final int maxBodyBytes;
@@ -62,7 +64,8 @@ public final class HttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(new HttpServerCodec());
+                        // Nacos clients send everything, metadata included, in the query string.
+                        channel.pipeline().addLast(new HttpServerCodec(MAX_LINE_BYTES, MAX_LINE_BYTES, 8192));
                         // Bodies over the limit are refused by the aggregator with 413 before they are buffered.
                         channel.pipeline().addLast(new HttpObjectAggregator(maxBodyBytes));
                         channel.pipeline().addLast(new Handler());
@@ -118,7 +121,14 @@ public final class HttpServer implements AutoCloseable {
             HttpCall call = null;
             try {
                 if (request.decoderResult().isFailure()) {
-                    throw new IllegalArgumentException("malformed request: " + request.decoderResult().cause());
+                    Throwable cause = request.decoderResult().cause();
+                    int status = cause instanceof io.netty.handler.codec.http.TooLongHttpLineException ? 414
+                            : cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException ? 431 : 400;
+                    String reason = status == 400 ? "malformed request: " + cause
+                            : "request line or headers longer than " + MAX_LINE_BYTES + " bytes";
+                    write(context, false, null, HttpAnswer.json(status, ("{\"status\":" + status + ",\"error\":\""
+                            + jsonEscaped(reason) + "\"}").getBytes(StandardCharsets.UTF_8)));
+                    return;
                 }
                 QueryStringDecoder decoder = new QueryStringDecoder(request.uri());
                 Map<String, String> query = new LinkedHashMap<>();
