@@ -39,6 +39,8 @@ final class ServerLauncher implements AutoCloseable {
         this(data, Collections.nCopies(servers, "127.0.0.1"));
     }
 
+    private String heap = "256m";
+
     /** One server on each of hosts (IP addresses this machine has), with free ports there. */
     ServerLauncher(Path data, List<String> hosts) throws IOException {
         this.data = data;
@@ -60,6 +62,17 @@ final class ServerLauncher implements AutoCloseable {
         return hosts.get(server);
     }
 
+    /** The servers' heap (-Xms and -Xmx), 256m unless set before they start. */
+    ServerLauncher withHeap(String heap) {
+        this.heap = heap;
+        return this;
+    }
+
+    /** The process id of the server at index (for its CPU and memory). */
+    long pid(int server) {
+        return processes[server].pid();
+    }
+
     void startAll() throws Exception {
         for (int i = 0; i < size(); i++) {
             start(i);
@@ -76,7 +89,7 @@ final class ServerLauncher implements AutoCloseable {
         }
         // --host names this server's entry in --cluster and is the address both its listeners bind to.
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms256m", "-Xmx256m", "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
+                "-Xms" + heap, "-Xmx" + heap, "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
                 BeaconMain.class.getName(), "start", "--host", hosts.get(server), "--port",
                 String.valueOf(ports.get(server)), "--cluster", String.join(",", cluster), "--data",
                 data.resolve("server-" + server).toString(), "--secret", SECRET, "--config",
@@ -156,7 +169,7 @@ final class ServerLauncher implements AutoCloseable {
                         .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    private URI uri(int server, String path) {
+    URI uri(int server, String path) {
         return URI.create("http://" + hosts.get(server) + ":" + ports.get(server) + path);
     }
 
