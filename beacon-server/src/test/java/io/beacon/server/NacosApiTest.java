@@ -100,6 +100,10 @@ class NacosApiTest {
                 413, "");
         expect(call("GET", port, NS + "/instance/list?serviceName=DEFAULT_GROUP@@orders", null), 200,
                 "\"ip\":\"10.0.0.1\"");
+        expect(call("GET", port, NS + "/instance/list?serviceName=DEFAULT_GROUP@@orders&consistency=linearizable",
+                null), 200, "\"ip\":\"10.0.0.1\"");
+        expect(call("GET", port, NS + "/instance/list?serviceName=DEFAULT_GROUP@@orders&consistency=eventual",
+                null), 400, "consistency must be local or linearizable");
     }
 
     @Test

@@ -66,6 +66,10 @@ public final class InstanceEndpoints {
 
     private CompletableFuture<Object> detail(NacosParams params, HttpCall call) {
         InstanceKey key = Validation.instanceKey(params);
+        return naming.readable(params.get("consistency")).thenApply(ready -> detail(key));
+    }
+
+    private Object detail(InstanceKey key) {
         Instance instance = registry.instance(key)
                 .orElseThrow(() -> new NacosException(404, "no matched ip found!"));
         Map<String, Object> body = new LinkedHashMap<>();
@@ -77,7 +81,7 @@ public final class InstanceEndpoints {
         body.put("healthy", instance.healthy());
         body.put("instanceId", instance.instanceId());
         body.put("metadata", instance.metadata());
-        return CompletableFuture.completedFuture(body);
+        return body;
     }
 
     private CompletableFuture<Object> list(NacosParams params, HttpCall call) {
@@ -94,7 +98,7 @@ public final class InstanceEndpoints {
                     new InetSocketAddress(clientIp, udpPort));
         }
         long cacheMillis = pushed ? switches.defaultPushCacheMillis() : switches.defaultCacheMillis();
-        return CompletableFuture.completedFuture(InstanceListJson.render(
+        return naming.readable(params.get("consistency")).thenApply(ready -> InstanceListJson.render(
                 registry.instanceList(key, clusters, healthyOnly), name, clusters, cacheMillis, naming.now()));
     }
 

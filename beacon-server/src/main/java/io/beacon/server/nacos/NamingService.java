@@ -149,6 +149,26 @@ public final class NamingService implements AutoCloseable {
         return new NacosException(500, "internal error: " + cause);
     }
 
+    /**
+     * Completes when this member's copy may be read: at once for Nacos's usual local reads, or — for a request
+     * that asks {@code consistency=linearizable} (a Beacon addition) — once it reflects every change acknowledged
+     * before the request (ReadIndex through the leader); fails with a 503 {@link NacosException} if it cannot.
+     */
+    public CompletableFuture<Void> readable(String consistency) {
+        if (consistency == null || consistency.isEmpty() || consistency.equals("local")) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (!consistency.equals("linearizable")) {
+            throw new NacosException(400, "consistency must be local or linearizable, was '" + consistency + "'");
+        }
+        return node.linearizableRead().orTimeout(ANSWER_SECONDS, TimeUnit.SECONDS).handle((index, error) -> {
+            if (error != null) {
+                throw unavailable(error);
+            }
+            return null;
+        });
+    }
+
     /** What a beat gets: whether the instance is known (else the client registers again) and its interval. */
     public record BeatAnswer(boolean known, long clientBeatIntervalMillis) {
     }
