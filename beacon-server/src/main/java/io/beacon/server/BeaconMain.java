@@ -88,6 +88,12 @@ public final class BeaconMain implements Callable<Integer> {
             System.out.println("Try:  curl -X PUT --data hello http://127.0.0.1:" + port + "/beacon/v1/kv/greeting");
             System.out.println("      curl http://127.0.0.1:" + (port + 1) + "/beacon/v1/kv/greeting");
             System.out.println("      curl http://127.0.0.1:" + port + "/beacon/v1/cluster");
+            System.out.println("      curl -X POST 'http://127.0.0.1:" + port + "/nacos/v1/ns/instance?serviceName=orders"
+                    + "&ip=10.0.0.1&port=8080'");
+            System.out.println("      curl 'http://127.0.0.1:" + (port + 2) + "/nacos/v1/ns/instance/list?serviceName="
+                    + "DEFAULT_GROUP@@orders'");
+            System.out.println("Nacos 1.x clients: serverAddr=127.0.0.1:" + port + ",127.0.0.1:" + (port + 1)
+                    + ",127.0.0.1:" + (port + 2));
             System.out.println("Ctrl-C stops all three.");
             stopped.await();
             return 0;
