@@ -42,7 +42,9 @@ public final class RaftNode {
     public static final int FAST_CAMPAIGN_TICKS = 3;
     /**
      * After such a loss, this many campaigns in a row (a pre-vote round, an election that split the vote, ...)
-     * wait at most twice {@link #FAST_CAMPAIGN_TICKS} instead of an election timeout; hearing a leader ends it.
+     * wait between {@link #FAST_CAMPAIGN_TICKS} and twice that instead of an election timeout; hearing a leader
+     * ends it. Never less: a round must outlast a vote's round trip, which includes the voter's fsync of its vote
+     * (a candidate that gave up after one tick on a loaded machine abandoned votes already on their way).
      */
     static final int FAST_CAMPAIGN_ROUNDS = 5;
 
@@ -570,7 +572,8 @@ public final class RaftNode {
         leaderId = NONE;
         electionElapsed = 0;
         heartbeatElapsed = 0;
-        randomizedElectionTimeout = fastCampaignRounds > 0 ? 1 + random.nextInt(2 * FAST_CAMPAIGN_TICKS)
+        randomizedElectionTimeout = fastCampaignRounds > 0
+                ? FAST_CAMPAIGN_TICKS + random.nextInt(FAST_CAMPAIGN_TICKS + 1)
                 : config.electionTicksMin() + random.nextInt(config.electionTicksMax() - config.electionTicksMin());
         votes.clear();
         progress.clear();
