@@ -49,6 +49,8 @@ final class ClusterInvariants {
     private final Set<Long> issuedOperations = new HashSet<>();
     private final Map<Long, Long> committedOperationIndex = new HashMap<>();
     private final Map<Long, Long> acknowledgedOperationIndex = new HashMap<>();
+    /** Makes an empty application of the workload, to read snapshots back. */
+    private final java.util.function.Supplier<SimApplication> applications;
 
     /** What the observer tracks of one server's current life. */
     private static final class NodeView {
@@ -68,7 +70,8 @@ final class ClusterInvariants {
         }
     }
 
-    ClusterInvariants(List<SimNode> cluster) {
+    ClusterInvariants(List<SimNode> cluster, java.util.function.Supplier<SimApplication> applications) {
+        this.applications = applications;
         committedConfigurations.put(0L, Configuration.EMPTY);
         for (SimNode node : cluster) {
             nodes.put(node.slot(), node);
@@ -88,8 +91,9 @@ final class ClusterInvariants {
         return acknowledgedOperationIndex.size();
     }
 
-    void onIssued(ClientOperation operation) {
-        issuedOperations.add(operation.id());
+    /** An operation was issued, by a client or by a node on its own: commands may carry its id from now on. */
+    void onIssued(long operationId) {
+        issuedOperations.add(operationId);
     }
 
     HashChain memoryLog(SimNode node) {
@@ -108,7 +112,7 @@ final class ClusterInvariants {
             recordConfiguration(view, entry);
         }
 
-        view.lastApplied = node.stateMachine().appliedIndex();
+        view.lastApplied = node.application().appliedIndex();
         view.lastCommit = node.raft().commitIndex();
         view.lastRole = node.raft().role();
         view.lastConfiguration = node.raft().configuration();
@@ -201,11 +205,11 @@ final class ClusterInvariants {
         }
         require(committed.hashAt(entry.index()) == hash, "chained hash mismatch at %d", entry.index());
         if (entry.type() == EntryType.COMMAND) {
-            KvCommand command = KvCommand.decode(entry.data());
-            require(issuedOperations.contains(command.operationId()), "phantom commit of operation %d at %d",
-                    command.operationId(), entry.index());
-            Long earlier = committedOperationIndex.putIfAbsent(command.operationId(), entry.index());
-            require(earlier == null, "operation %d committed twice, at %d and %d", command.operationId(),
+            long operationId = OperationEnvelope.operationId(entry.data());
+            require(issuedOperations.contains(operationId), "phantom commit of operation %d at %d", operationId,
+                    entry.index());
+            Long earlier = committedOperationIndex.putIfAbsent(operationId, entry.index());
+            require(earlier == null, "operation %d committed twice, at %d and %d", operationId,
                     earlier == null ? 0 : earlier, entry.index());
         }
     }
@@ -243,7 +247,9 @@ final class ClusterInvariants {
     void onSnapshotTaken(SimNode node, long index, byte[] data) {
         require(index <= committed.size(), "node %d took a snapshot at %d beyond the committed history %d",
                 node.id(), index, committed.size());
-        require(stateHash(KvStateMachine.fromSnapshot(data, index).stateHash()) == stateHashes[(int) index],
+        SimApplication restored = applications.get();
+        restored.restore(data, index);
+        require(stateHash(restored.stateHash()) == stateHashes[(int) index],
                 "node %d took a snapshot at %d that does not match the committed state", node.id(), index);
     }
 

@@ -7,8 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * A write or compare-and-set on the test key-value store, as carried in a log entry. Every command names
- * the client operation that proposed it, so the simulator can tell a committed command from a phantom.
+ * A write or compare-and-set on the test key-value store, as carried in a log entry. Every command starts with
+ * the id of the client operation that proposed it ({@link OperationEnvelope}), so the simulator can tell a committed
+ * command from a phantom.
  *
  * @param expected for a compare-and-set, the value the key must hold; null for a plain write
  */

@@ -16,28 +16,40 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The test state machine: string keys to string values, written or compared-and-set through the log. It keeps
- * an order-independent hash of its contents up to date with every write, so the simulator can compare states
- * at any index in constant time.
+ * The key-value workload's state machine: string keys to string values, written or compared-and-set through the
+ * log. It keeps an order-independent hash of its contents up to date with every write, so the simulator can compare
+ * states at any index in constant time.
  */
-final class KvStateMachine implements StateMachine {
+final class KvStateMachine implements StateMachine, SimApplication {
     private final TreeMap<String, String> values = new TreeMap<>();
     private long appliedIndex;
     private long stateHash;
 
-    /** Applies a committed entry; for a command, returns whether it took effect (a compare-and-set may not). */
+    /** Applies a committed entry; a command is applied unless it is a compare-and-set whose value differed. */
     @Override
-    public Boolean apply(Entry entry) {
+    public ClientResponse apply(Entry entry) {
         appliedIndex = entry.index();
         if (entry.type() != EntryType.COMMAND) {
             return null;
         }
         KvCommand command = KvCommand.decode(entry.data());
         if (command.compareAndSet() && !command.expected().equals(values.get(command.key()))) {
-            return false;
+            return new ClientResponse.Applied(false);
         }
         put(command.key(), command.value());
-        return true;
+        return new ClientResponse.Applied(true);
+    }
+
+    @Override
+    public byte[] command(ClientOperation operation, long clockMillis) {
+        KvRequest request = (KvRequest) operation.request();
+        return new KvCommand(operation.id(), request.key(), request.value(), request.expected(),
+                request.kind() == KvRequest.Kind.CAS).encode();
+    }
+
+    @Override
+    public ClientResponse read(ClientOperation operation) {
+        return new ClientResponse.ReadValue(values.get(((KvRequest) operation.request()).key()));
     }
 
     private void put(String key, String value) {
@@ -53,11 +65,8 @@ final class KvStateMachine implements StateMachine {
         return appliedIndex;
     }
 
-    String read(String key) {
-        return values.get(key);
-    }
-
-    long stateHash() {
+    @Override
+    public long stateHash() {
         return stateHash;
     }
 
@@ -89,7 +98,8 @@ final class KvStateMachine implements StateMachine {
         appliedIndex = index;
     }
 
-    byte[] snapshot() {
+    @Override
+    public byte[] snapshot() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
             writeSnapshot(bytes);
@@ -99,8 +109,18 @@ final class KvStateMachine implements StateMachine {
         return bytes.toByteArray();
     }
 
-    /** Only for {@link Sabotage#CORRUPT_SNAPSHOT}: a snapshot missing one key (or with a spurious one). */
-    byte[] snapshotWithoutFirstKey() {
+    @Override
+    public void restore(byte[] snapshot, long index) {
+        try {
+            restoreSnapshot(new ByteArrayInputStream(snapshot), index);
+        } catch (IOException e) {
+            throw new SimulationFailure("snapshot at " + index + " does not restore: " + e.getMessage());
+        }
+    }
+
+    /** A snapshot missing one key (or with a spurious one). */
+    @Override
+    public byte[] snapshotMissingSomething() {
         KvStateMachine copy = fromSnapshot(snapshot(), appliedIndex);
         if (copy.values.isEmpty()) {
             copy.put("spurious", "value");
@@ -111,18 +131,10 @@ final class KvStateMachine implements StateMachine {
         return copy.snapshot();
     }
 
-    static KvStateMachine fromSnapshot(byte[] snapshot, long index) {
+    private static KvStateMachine fromSnapshot(byte[] snapshot, long index) {
         KvStateMachine machine = new KvStateMachine();
-        try {
-            machine.restoreSnapshot(new ByteArrayInputStream(snapshot), index);
-        } catch (IOException e) {
-            throw new SimulationFailure("snapshot at " + index + " does not restore: " + e.getMessage());
-        }
+        machine.restore(snapshot, index);
         return machine;
-    }
-
-    TreeMap<String, String> contents() {
-        return new TreeMap<>(values);
     }
 
     private static long pairHash(String key, String value) {

@@ -1,18 +1,13 @@
 package io.beacon.testkit.sim;
 
-import io.beacon.testkit.lin.RegisterHistory;
-
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Clients of the test store, in the style of Jepsen's linearizable-register workload: each runs one
- * operation at a time (read, write or compare-and-set) on a small rotating set of keys, with unique written
- * values, and records every invocation and outcome in a {@link RegisterHistory}. A timeout is recorded as
- * indeterminate, never as a failure; a "not the leader" answer, which means nothing happened, is retried at
- * the hinted leader within the same operation.
+ * Runs a workload's clients: each runs one operation at a time, chosen by its {@link ClientWorkload}, against a
+ * node of its choice. A timeout is reported as an unknown outcome, never as a failure; a "not the leader" answer,
+ * which means nothing happened, is retried at the hinted leader within the same operation. Counts how operations
+ * started after {@link #mark()} end, for the liveness check after healing.
  */
 final class SimClients {
     /** What a client sends requests through. */
@@ -21,22 +16,17 @@ final class SimClients {
     }
 
     static final long TIMEOUT_MICROS = 3_000_000;
-    private static final int OPERATIONS_PER_KEY = 100;
-    private static final int ACTIVE_KEYS = 3;
     private static final int MAX_REDIRECTS = 3;
 
     private final EventQueue events;
     private final SplittableRandom random;
     /** The server slots clients may talk to: the members of the cluster. */
     private final java.util.function.Supplier<List<Long>> targets;
-    private final RegisterHistory history;
+    private final ClientWorkload workload;
     private final ClusterInvariants invariants;
     private final Dispatcher dispatcher;
     private final java.util.function.Consumer<String> timeline;
     private final Client[] clients;
-    private final String[] activeKeys = new String[ACTIVE_KEYS];
-    private final int[] keyUses = new int[ACTIVE_KEYS];
-    private int nextKey;
     private long nextOperationId = 1;
     private boolean stopped;
 
@@ -44,7 +34,7 @@ final class SimClients {
     private int timeoutsSinceMark;
     private int successesSinceMark;
 
-    private final class Client {
+    private static final class Client {
         final int index;
         ClientOperation current;
         long invokedAt;
@@ -52,29 +42,25 @@ final class SimClients {
         int generation;
         long leaderGuess;
         long lastNode;
-        final Map<String, String> lastSeen = new HashMap<>();
 
         Client(int index) {
             this.index = index;
         }
     }
 
-    SimClients(EventQueue events, SplittableRandom random, int clientCount,
-               java.util.function.Supplier<List<Long>> targets, RegisterHistory history,
-               ClusterInvariants invariants, Dispatcher dispatcher, java.util.function.Consumer<String> timeline) {
+    SimClients(EventQueue events, SplittableRandom random, ClientWorkload workload,
+               java.util.function.Supplier<List<Long>> targets, ClusterInvariants invariants, Dispatcher dispatcher,
+               java.util.function.Consumer<String> timeline) {
         this.events = events;
         this.random = random;
         this.targets = targets;
-        this.history = history;
+        this.workload = workload;
         this.invariants = invariants;
         this.dispatcher = dispatcher;
         this.timeline = timeline;
-        this.clients = new Client[clientCount];
-        for (int i = 0; i < clientCount; i++) {
+        this.clients = new Client[workload.clientCount()];
+        for (int i = 0; i < clients.length; i++) {
             clients[i] = new Client(i);
-        }
-        for (int i = 0; i < ACTIVE_KEYS; i++) {
-            activeKeys[i] = "k" + nextKey++;
         }
     }
 
@@ -84,14 +70,15 @@ final class SimClients {
         }
     }
 
-    /** No new operations; those in flight still finish or time out. */
+    /** No new operations, except from clients the workload keeps running; those in flight still finish or time out. */
     void stop() {
         stopped = true;
     }
 
+    /** Whether no client that stops has an operation in flight. */
     boolean idle() {
         for (Client client : clients) {
-            if (client.current != null) {
+            if (client.current != null && !workload.keepsRunning(client.index)) {
                 return false;
             }
         }
@@ -114,33 +101,17 @@ final class SimClients {
     }
 
     private void next(Client client) {
-        if (stopped) {
+        if (stopped && !workload.keepsRunning(client.index)) {
             return;
         }
-        int slot = random.nextInt(ACTIVE_KEYS);
-        if (++keyUses[slot] > OPERATIONS_PER_KEY) {
-            activeKeys[slot] = "k" + nextKey++;
-            keyUses[slot] = 1;
-        }
-        String key = activeKeys[slot];
-        long id = nextOperationId++;
         long now = events.now();
-        int choice = random.nextInt(10);
-        ClientOperation operation;
-        if (choice < 4) {
-            operation = new ClientOperation(history.invokeRead(client.index, key, now), id, client.index,
-                    ClientOperation.Kind.READ, key, null, null);
-        } else if (choice < 7 || !client.lastSeen.containsKey(key)) {
-            String value = "w" + id;
-            operation = new ClientOperation(history.invokeWrite(client.index, key, value, now), id, client.index,
-                    ClientOperation.Kind.WRITE, key, value, null);
-        } else {
-            String expected = client.lastSeen.get(key);
-            String value = "c" + id;
-            operation = new ClientOperation(history.invokeCas(client.index, key, expected, value, now), id,
-                    client.index, ClientOperation.Kind.CAS, key, value, expected);
+        ClientOperation operation = workload.next(client.index, nextOperationId, now);
+        if (operation == null) {
+            events.after(workload.pause(client.index), () -> next(client));
+            return;
         }
-        invariants.onIssued(operation);
+        nextOperationId++;
+        invariants.onIssued(operation.id());
         client.current = operation;
         client.invokedAt = now;
         client.redirects = 0;
@@ -148,11 +119,11 @@ final class SimClients {
         send(client, operation, chooseNode(client, operation));
         events.after(TIMEOUT_MICROS, () -> {
             if (client.generation == generation && client.current == operation) {
-                history.info(operation.historyId());
+                workload.unknown(operation, events.now());
                 if (client.invokedAt >= markTime) {
                     timeoutsSinceMark++;
-                    timeline.accept("timed out: " + operation.kind() + " " + operation.id() + " sent to node "
-                            + client.lastNode);
+                    timeline.accept("timed out: " + operation.request().name() + " " + operation.id()
+                            + " sent to node " + client.lastNode);
                 }
                 finish(client);
             }
@@ -181,52 +152,37 @@ final class SimClients {
                 return;
             }
             long now = events.now();
-            if (response instanceof ClientResponse.ReadValue read) {
-                history.okRead(operation.historyId(), read.value(), now);
-                if (read.value() != null) {
-                    client.lastSeen.put(operation.key(), read.value());
-                }
-                succeeded(client);
-            } else if (response instanceof ClientResponse.Applied applied) {
-                if (operation.kind() == ClientOperation.Kind.WRITE) {
-                    history.okWrite(operation.historyId(), now);
-                } else {
-                    history.okCas(operation.historyId(), applied.swapped(), now);
-                }
-                if (applied.swapped()) {
-                    client.lastSeen.put(operation.key(), operation.value());
-                }
-                client.leaderGuess = fromNode;
-                succeeded(client);
-            } else if (response instanceof ClientResponse.Unknown) {
-                // An answer, but not an outcome: the operation may or may not have taken effect.
-                history.info(operation.historyId());
-                finish(client);
-            } else if (response instanceof ClientResponse.Redirect redirect) {
+            if (response instanceof ClientResponse.Redirect redirect) {
                 client.leaderGuess = SimNode.slotOf(redirect.leaderHint());
                 if (redirect.leaderHint() != 0 && client.redirects++ < MAX_REDIRECTS) {
                     send(client, operation, client.leaderGuess);
                 } else {
-                    history.fail(operation.historyId(), now);
+                    workload.failed(operation, now);
                     finish(client);
                 }
+            } else if (response instanceof ClientResponse.Unknown) {
+                // An answer, but not an outcome: the operation may or may not have taken effect.
+                workload.unknown(operation, now);
+                finish(client);
+            } else if (response instanceof ClientResponse.Failed) {
+                workload.failed(operation, now);
+                finish(client);
             } else {
-                history.fail(operation.historyId(), now);
+                if (response instanceof ClientResponse.Applied || response instanceof ClientResponse.Beat) {
+                    client.leaderGuess = fromNode;
+                }
+                workload.completed(operation, response, now);
+                if (client.invokedAt >= markTime) {
+                    successesSinceMark++;
+                }
                 finish(client);
             }
         });
     }
 
-    private void succeeded(Client client) {
-        if (client.invokedAt >= markTime) {
-            successesSinceMark++;
-        }
-        finish(client);
-    }
-
     private void finish(Client client) {
         client.current = null;
         client.generation++;
-        events.after(random.nextLong(1_000, 20_000), () -> next(client));
+        events.after(workload.pause(client.index), () -> next(client));
     }
 }

@@ -16,14 +16,14 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * One simulated server: a {@link RaftNode} with the runtime around it — its disk, its state machine, its
- * snapshots, its pending client requests — as beacon-node will run it, but on virtual time. It can be crashed
- * (losing all memory and unsynced writes), restarted from its disk, paused and resumed, or wiped: then it comes
- * back as a new incarnation, a member id the cluster has never seen.
+ * One simulated server: a {@link RaftNode} with the runtime around it — its disk, its workload's application, its
+ * snapshots, its pending client requests, its clock — as beacon-node will run it, but on virtual time. It can be
+ * crashed (losing all memory and unsynced writes), restarted from its disk, paused and resumed, or wiped: then it
+ * comes back as a new incarnation, a member id the cluster has never seen.
  *
  * <p>Member ids are {@code slot * 1000 + incarnation}; the slot is the server's place on the network.
  */
-final class SimNode {
+final class SimNode implements SimApplication.Host {
     /** What the node needs from the simulated world. */
     interface World {
         long now();
@@ -44,9 +44,17 @@ final class SimNode {
 
         /** The voters of the cluster's first configuration (empty for a server that joins later). */
         List<Long> initialVoters(SimNode node);
+
+        /** The workload's application for a node's new life. */
+        SimApplication newApplication();
+
+        /** An id for an operation a node issues on its own, distinct from every client operation's. */
+        long nextInternalOperationId();
     }
 
     static final long INCARNATIONS = 1000;
+    /** Every node's clock reads this at virtual time 0 (a date in November 2023). */
+    static final long CLOCK_EPOCH_MILLIS = 1_700_000_000_000L;
 
     private record PendingProposal(long term, ClientOperation operation) {
     }
@@ -65,7 +73,7 @@ final class SimNode {
     /** Whether this incarnation ever ran (so a crash of it is followed by a restart). */
     private boolean started;
     private RaftNode raft;
-    private KvStateMachine stateMachine;
+    private SimApplication application;
     private long appliedIndex;
     /** Bumped by every crash, so timers and disk completions of an earlier life do nothing. */
     private int generation;
@@ -74,6 +82,9 @@ final class SimNode {
     private long tickMicros;
     private final List<Runnable> deferredWhilePaused = new ArrayList<>();
     private double clockRate = 1.0;
+    /** The machine's clock, which runs on across crashes: it read clockBaseMicros at virtual time clockBaseAt. */
+    private long clockBaseAt;
+    private double clockBaseMicros;
     private final TreeMap<Long, PendingProposal> proposals = new TreeMap<>();
     private final TreeMap<Long, ClientOperation> readsAwaitingIndex = new TreeMap<>();
     private final List<PendingRead> readsAwaitingApply = new ArrayList<>();
@@ -116,8 +127,8 @@ final class SimNode {
         return disk;
     }
 
-    KvStateMachine stateMachine() {
-        return stateMachine;
+    SimApplication application() {
+        return application;
     }
 
     boolean hasStarted() {
@@ -147,7 +158,40 @@ final class SimNode {
     }
 
     void setClockRate(double rate) {
+        clockBaseMicros = clockMicros();
+        clockBaseAt = world.now();
         this.clockRate = rate;
+    }
+
+    private double clockMicros() {
+        return clockBaseMicros + (world.now() - clockBaseAt) * clockRate;
+    }
+
+    @Override
+    public long clockMillis() {
+        return CLOCK_EPOCH_MILLIS + (long) (clockMicros() / 1000);
+    }
+
+    @Override
+    public boolean leading() {
+        return raft != null && raft.leaderId() == id();
+    }
+
+    @Override
+    public long leaderId() {
+        return raft == null ? 0 : raft.leaderId();
+    }
+
+    /** A command of the node's own: a new operation id, no client to answer; dropped unless this node leads. */
+    @Override
+    public void propose(byte[] payload) {
+        long operationId = world.nextInternalOperationId();
+        world.invariants().onIssued(operationId);
+        try {
+            raft.propose(OperationEnvelope.wrap(operationId, payload));
+        } catch (ProposalRejectedException e) {
+            // As the server does: the transition is proposed again later if it is still due.
+        }
     }
 
     // -----------------------------------------------------------------------------------------------------
@@ -161,13 +205,12 @@ final class SimNode {
         started = true;
         raft = new RaftNode(config, disk.persistentState());
         snapshots.clear();
+        application = world.newApplication();
         if (disk.snapshot() != null) {
-            stateMachine = KvStateMachine.fromSnapshot(disk.snapshotData(), disk.snapshot().index());
+            application.restore(disk.snapshotData(), disk.snapshot().index());
             snapshots.keep(disk.snapshot().index(), disk.snapshotData());
-        } else {
-            stateMachine = new KvStateMachine();
         }
-        appliedIndex = stateMachine.appliedIndex();
+        appliedIndex = application.appliedIndex();
         paused = false;
         world.invariants().onStart(this);
         // A bootstrapping node persists and applies its first configuration at once.
@@ -181,7 +224,7 @@ final class SimNode {
         }
         generation++;
         raft = null;
-        stateMachine = null;
+        application = null;
         paused = false;
         deferredWhilePaused.clear();
         proposals.clear();
@@ -258,6 +301,8 @@ final class SimNode {
             if (!paused) {
                 raft.tick();
                 process();
+                application.tick(this);
+                process();
             }
             scheduleTick(tickMicros, life);
         });
@@ -318,8 +363,12 @@ final class SimNode {
             raft.readIndex(operation.id());
             return;
         }
+        if (operation.kind() == ClientOperation.Kind.BEAT) {
+            world.respond(slot, operation, application.beat(operation, this));
+            return;
+        }
         try {
-            long index = raft.propose(operation.command().encode());
+            long index = raft.propose(application.command(operation, clockMillis()));
             PendingProposal replaced = proposals.put(index, new PendingProposal(raft.term(), operation));
             if (replaced != null) {
                 // Our log dropped that entry when it took this one: it can never commit.
@@ -370,8 +419,8 @@ final class SimNode {
         if (raft == null || appliedIndex <= raft.snapshot().index()) {
             return;
         }
-        byte[] data = world.sabotage() == Sabotage.CORRUPT_SNAPSHOT ? stateMachine.snapshotWithoutFirstKey()
-                : stateMachine.snapshot();
+        byte[] data = world.sabotage() == Sabotage.CORRUPT_SNAPSHOT ? application.snapshotMissingSomething()
+                : application.snapshot();
         world.invariants().onSnapshotTaken(this, appliedIndex, data);
         raft.snapshotTaken(appliedIndex);
         world.invariants().onSnapshotRecorded(this, raft.snapshot());
@@ -384,8 +433,8 @@ final class SimNode {
         if (whole == null) {
             return;
         }
-        // The last chunk: the state machine restarts from the snapshot before anything after it is applied.
-        stateMachine = KvStateMachine.fromSnapshot(whole, chunk.metadata().index());
+        // The last chunk: the application restarts from the snapshot before anything after it is applied.
+        application.restore(whole, chunk.metadata().index());
         // Proposals it covers will never be applied here one by one: say that their outcome is unknown.
         var covered = proposals.headMap(chunk.metadata().index(), true);
         for (PendingProposal proposal : covered.values()) {
@@ -393,7 +442,7 @@ final class SimNode {
         }
         covered.clear();
         appliedIndex = chunk.metadata().index();
-        world.invariants().onSnapshotInstalled(this, chunk.metadata(), stateMachine.stateHash());
+        world.invariants().onSnapshotInstalled(this, chunk.metadata(), application.stateHash());
     }
 
     private void persist(Ready ready) {
@@ -433,14 +482,16 @@ final class SimNode {
         for (Entry entry : committed) {
             world.invariants().onApply(this, entry);
             appliedIndex = entry.index();
-            Boolean swapped = stateMachine.apply(entry);
-            world.invariants().onApplied(this, entry.index(), stateMachine.stateHash());
+            ClientResponse answer = application.apply(entry);
+            world.invariants().onApplied(this, entry.index(), application.stateHash());
             PendingProposal proposal = proposals.remove(entry.index());
             if (proposal != null) {
                 // A new leader's no-op or configuration may take the proposal's place: that is a replacement too.
-                if (swapped != null && proposal.term() == entry.term()) {
-                    world.invariants().onAcknowledged(proposal.operation(), entry);
-                    world.respond(slot, proposal.operation(), new ClientResponse.Applied(swapped));
+                if (answer != null && proposal.term() == entry.term()) {
+                    if (answer instanceof ClientResponse.Applied) {
+                        world.invariants().onAcknowledged(proposal.operation(), entry);
+                    }
+                    world.respond(slot, proposal.operation(), answer);
                 } else {
                     world.respond(slot, proposal.operation(), new ClientResponse.Failed("entry replaced"));
                 }
@@ -467,7 +518,7 @@ final class SimNode {
             PendingRead read = it.next();
             if (read.index() <= appliedIndex) {
                 it.remove();
-                world.respond(slot, read.operation(), new ClientResponse.ReadValue(stateMachine.read(read.operation().key())));
+                world.respond(slot, read.operation(), application.read(read.operation()));
             }
         }
     }

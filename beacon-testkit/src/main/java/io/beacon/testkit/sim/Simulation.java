@@ -5,11 +5,8 @@ import io.beacon.raft.RaftConfig;
 import io.beacon.raft.RaftNode;
 import io.beacon.raft.Role;
 import io.beacon.raft.message.Message;
-import io.beacon.testkit.lin.CheckResult;
-import io.beacon.testkit.lin.RegisterHistory;
-import io.beacon.testkit.lin.Verdict;
-
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -19,8 +16,9 @@ import java.util.SplittableRandom;
  * <p>A run has three phases. Faults: clients work while the nemesis injects faults, for a number of events;
  * every event is followed by the safety checks of {@link ClusterInvariants}. Recovery: every fault is healed,
  * members whose data was wiped are swapped out, and the cluster must elect a leader within a bound, then serve
- * every new operation without a timeout. Verdict: the members must converge (same log, same state) and the
- * client history must be linearizable.
+ * every new operation without a timeout; then the clients stop, and the workload may need a while to settle.
+ * Verdict: the members must converge (same log, same state) and pass the workload's checks (its client history
+ * must be linearizable).
  *
  * <p>The cluster starts with {@link SimulationOptions#nodes()} voters in server slots 1..n; two more slots hold
  * spare servers that membership changes may add.
@@ -33,8 +31,6 @@ public final class Simulation implements SimNode.World {
     /** Long enough for operations started before healing to time out and new ones to run. */
     private static final long RECOVERY_LOAD_MICROS = SimClients.TIMEOUT_MICROS + 2 * SECOND;
     private static final long CONVERGENCE_BOUND_MICROS = 5 * SECOND;
-    /** Budget of the linearizability search per key; exhausting it is a failure ("unknown"), never a pass. */
-    private static final long CHECK_STEPS_PER_KEY = 5_000_000;
     /** Caps the fault phase in virtual time however few events it has. */
     private static final long FAULT_PHASE_LIMIT_MICROS = 120 * SECOND;
     private static final int SPARE_SERVERS = 2;
@@ -50,12 +46,13 @@ public final class Simulation implements SimNode.World {
     private final List<Long> initialVoters = new ArrayList<>();
     private final MembershipNemesis membership;
     private final ClusterInvariants invariants;
-    private final RegisterHistory history = new RegisterHistory();
+    private final SimWorkload workload;
     private final SimClients clients;
     private final Nemesis nemesis;
     private final List<String> timeline = new ArrayList<>();
     private long trace = 0x243F6A8885A308D3L;
     private long eventCount;
+    private long lastInternalOperationId;
 
     private Simulation(SimulationOptions options, Sabotage sabotage) {
         this.options = options;
@@ -73,8 +70,10 @@ public final class Simulation implements SimNode.World {
             nodes.add(new SimNode(slot, config, this));
         }
         record("configuration " + describe(config));
-        this.invariants = new ClusterInvariants(nodes);
-        this.clients = new SimClients(events, root.split(), options.clients(), this::memberSlots, history, invariants,
+        SplittableRandom clientRandom = root.split();
+        this.workload = options.workload().create(clientRandom, options.clients());
+        this.invariants = new ClusterInvariants(nodes, workload::newApplication);
+        this.clients = new SimClients(events, clientRandom, workload.clients(), this::memberSlots, invariants,
                 (slot, operation) -> node(slot).request(operation), this::record);
         this.membership = new MembershipNemesis(root.split(), nodes, TICK_MICROS,
                 !(config.preVote() && config.checkQuorum()), this::record);
@@ -147,7 +146,7 @@ public final class Simulation implements SimNode.World {
         if (failure != null) {
             failure = String.format("at %.3fs after %d events: %s", events.now() / 1e6, eventCount, failure);
         }
-        return new SimulationResult(options, failure, trace, eventCount, events.now(), history.operations().size(),
+        return new SimulationResult(options, failure, trace, eventCount, events.now(), workload.operations(),
                 invariants.acknowledgedOperations(), invariants.committedIndex(), List.copyOf(timeline));
     }
 
@@ -186,16 +185,31 @@ public final class Simulation implements SimNode.World {
                     + clients.successesSinceMark() + " succeeded");
         }
 
+        long settle = workload.settleMicros(clockSpreadMillis());
+        if (settle > 0) {
+            record("settling for " + settle / 1000 + "ms");
+            runUntil(events.now() + settle, () -> false);
+        }
+
         runUntil(events.now() + CONVERGENCE_BOUND_MICROS, this::converged);
         if (!converged()) {
             throw new SimulationFailure("members did not converge: " + describeNodes());
         }
         invariants.checkAcknowledgedWritesCommitted();
+        workload.verify(leader().application(), events.now());
+    }
 
-        CheckResult check = history.check(CHECK_STEPS_PER_KEY);
-        if (check.verdict() != Verdict.LINEARIZABLE) {
-            throw new SimulationFailure("client history is " + check.verdict().label() + ": " + check.explanation());
+    /** How far apart the clocks of the running nodes are. */
+    private long clockSpreadMillis() {
+        long earliest = Long.MAX_VALUE;
+        long latest = Long.MIN_VALUE;
+        for (SimNode node : nodes) {
+            if (node.isUp()) {
+                earliest = Math.min(earliest, node.clockMillis());
+                latest = Math.max(latest, node.clockMillis());
+            }
         }
+        return latest >= earliest ? latest - earliest : 0;
     }
 
     private void step() {
@@ -276,7 +290,7 @@ public final class Simulation implements SimNode.World {
             RaftNode raft = node.raft();
             if (raft.lastIndex() != lastIndex || raft.commitIndex() != lastIndex || node.appliedIndex() != lastIndex
                     || invariants.memoryLog(node).hashAt(lastIndex) != hash
-                    || !node.stateMachine().contents().equals(leader.stateMachine().contents())) {
+                    || !Arrays.equals(node.application().snapshot(), leader.application().snapshot())) {
                 return false;
             }
         }
@@ -358,5 +372,15 @@ public final class Simulation implements SimNode.World {
     @Override
     public ClusterInvariants invariants() {
         return invariants;
+    }
+
+    @Override
+    public SimApplication newApplication() {
+        return workload.newApplication();
+    }
+
+    @Override
+    public long nextInternalOperationId() {
+        return --lastInternalOperationId;
     }
 }

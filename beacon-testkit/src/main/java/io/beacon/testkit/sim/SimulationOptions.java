@@ -13,8 +13,10 @@ import java.util.Set;
  * @param faults     which faults the nemesis injects (snapshots and membership changes among them)
  * @param leaseTicks 0 for ReadIndex reads; otherwise lease reads of this many ticks (clock faults stay within
  *                   the margin such a lease needs)
+ * @param workload   what the cluster replicates and the clients do
  */
-public record SimulationOptions(long seed, int nodes, int steps, int clients, Set<Fault> faults, int leaseTicks) {
+public record SimulationOptions(long seed, int nodes, int steps, int clients, Set<Fault> faults, int leaseTicks,
+                                Workload workload) {
     public static final int DEFAULT_STEPS = 20_000;
 
     public SimulationOptions {
@@ -25,6 +27,12 @@ public record SimulationOptions(long seed, int nodes, int steps, int clients, Se
             throw new IllegalArgumentException("--steps and --clients must be positive");
         }
         faults = Set.copyOf(faults);
+        java.util.Objects.requireNonNull(workload, "workload");
+    }
+
+    /** A run of the key-value workload. */
+    public SimulationOptions(long seed, int nodes, int steps, int clients, Set<Fault> faults, int leaseTicks) {
+        this(seed, nodes, steps, clients, faults, leaseTicks, Workload.KV);
     }
 
     /** Every classic fault; no membership changes or snapshots (see {@link #withMembershipAndSnapshots()}). */
@@ -41,23 +49,27 @@ public record SimulationOptions(long seed, int nodes, int steps, int clients, Se
     }
 
     public SimulationOptions withSeed(long newSeed) {
-        return new SimulationOptions(newSeed, nodes, steps, clients, faults, leaseTicks);
+        return new SimulationOptions(newSeed, nodes, steps, clients, faults, leaseTicks, workload);
     }
 
     public SimulationOptions withNodes(int count) {
-        return new SimulationOptions(seed, count, steps, clients, faults, leaseTicks);
+        return new SimulationOptions(seed, count, steps, clients, faults, leaseTicks, workload);
     }
 
     public SimulationOptions withSteps(int count) {
-        return new SimulationOptions(seed, nodes, count, clients, faults, leaseTicks);
+        return new SimulationOptions(seed, nodes, count, clients, faults, leaseTicks, workload);
     }
 
     public SimulationOptions withLeaseTicks(int ticks) {
-        return new SimulationOptions(seed, nodes, steps, clients, faults, ticks);
+        return new SimulationOptions(seed, nodes, steps, clients, faults, ticks, workload);
+    }
+
+    public SimulationOptions withWorkload(Workload chosen) {
+        return new SimulationOptions(seed, nodes, steps, clients, faults, leaseTicks, chosen);
     }
 
     public SimulationOptions withFaults(Set<Fault> enabled) {
-        return new SimulationOptions(seed, nodes, steps, clients, enabled, leaseTicks);
+        return new SimulationOptions(seed, nodes, steps, clients, enabled, leaseTicks, workload);
     }
 
     /** The command line that replays this run. */
@@ -66,6 +78,9 @@ public record SimulationOptions(long seed, int nodes, int steps, int clients, Se
                 .append(nodes).append(" --steps ").append(steps);
         if (clients != 4) {
             command.append(" --clients ").append(clients);
+        }
+        if (workload != Workload.KV) {
+            command.append(" --workload ").append(workload.name().toLowerCase(java.util.Locale.ROOT));
         }
         java.util.TreeSet<Fault> classic = new java.util.TreeSet<>(faults);
         classic.retainAll(Fault.classic());
