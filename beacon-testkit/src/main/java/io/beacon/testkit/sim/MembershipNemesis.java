@@ -134,8 +134,9 @@ final class MembershipNemesis {
     }
 
     /**
-     * After faults end: removes members whose server was wiped (or swaps in its new incarnation). Returns whether
-     * the configuration has only live members and no change in flight.
+     * After faults end: removes members whose server was wiped (or swaps in its new incarnation), and shuts down
+     * removed servers that could disrupt. Returns whether the configuration has only live members, no change is in
+     * flight, and (where removed servers are shut down) no server the leader does not count still runs with data.
      */
     boolean repair() {
         java.util.Set<Long> known = membersKnownAnywhere();
@@ -154,14 +155,14 @@ final class MembershipNemesis {
         Configuration members = leader.raft().configuration();
         stopRemoved(leader);
         if (stopRemovedServers) {
-            // The leader vouches for itself and its members; others vouch only for members besides themselves.
-            known.addAll(members.members());
-            known.addAll(leader.raft().committedConfiguration().members());
-            retireStrays(known);
+            retireStrays(membersVouchedFor(leader));
         }
         long dead = deadMember(members);
         if (dead == 0) {
-            return !members.isJoint() && members.promotions().isEmpty();
+            // A server started above only because a lagging member's view still counted it is retired once that
+            // view catches up: until then the repair is not over.
+            return !members.isJoint() && members.promotions().isEmpty()
+                    && (!stopRemovedServers || !runsUncounted(leader));
         }
         SimNode server = servers.get((int) SimNode.slotOf(dead) - 1);
         if (members.voters().contains(dead) && !members.isMember(server.id())) {
@@ -235,6 +236,40 @@ final class MembershipNemesis {
                 server.retire(random.split());
             }
         }
+    }
+
+    /**
+     * The members the leader's configurations count, and those that the latest configuration of a running member
+     * counts besides itself: a lagging member may still count a server the leader already removed. A server the leader
+     * does not count vouches for nobody, so two removed servers cannot keep each other running.
+     */
+    private java.util.Set<Long> membersVouchedFor(SimNode leader) {
+        java.util.Set<Long> counted = new java.util.TreeSet<>(leader.raft().configuration().members());
+        counted.addAll(leader.raft().committedConfiguration().members());
+        counted.add(leader.id());
+        java.util.Set<Long> vouched = new java.util.TreeSet<>(counted);
+        for (SimNode server : servers) {
+            if (server.isUp() && server != leader && counted.contains(server.id())) {
+                for (long member : server.raft().configuration().members()) {
+                    if (member != server.id()) {
+                        vouched.add(member);
+                    }
+                }
+            }
+        }
+        return vouched;
+    }
+
+    /** Whether a server with data runs that neither the leader's latest nor its committed configuration counts. */
+    private boolean runsUncounted(SimNode leader) {
+        for (SimNode server : servers) {
+            if (server.isUp() && server != leader && server.hasData()
+                    && !leader.raft().configuration().isMember(server.id())
+                    && !leader.raft().committedConfiguration().isMember(server.id())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Every member of the latest configuration of any running server, except in that server itself. */
