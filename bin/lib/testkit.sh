@@ -11,7 +11,7 @@ testkit_jar="$testkit_dir/target/beacon-testkit-0.1.0-SNAPSHOT.jar"
 run_testkit() {
   local main_class="$1"
   shift
-  if [[ ! -f "$testkit_classpath" ]] || needs_build "$testkit_jar" beacon-testkit beacon-raft; then
+  if [[ ! -f "$testkit_classpath" ]] || needs_build "$testkit_jar" beacon-testkit beacon-registry beacon-raft; then
     build_module beacon-testkit -Dmaven.jar.forceCreation=true install dependency:build-classpath \
       -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime || exit 70
   fi

@@ -52,11 +52,12 @@ final class KvWorkload implements SimWorkload, ClientWorkload {
     }
 
     @Override
-    public void verify(SimApplication converged, long now) {
+    public String verify(SimApplication converged, long now) {
         CheckResult check = history.check(CHECK_STEPS_PER_PARTITION);
         if (check.verdict() != Verdict.LINEARIZABLE) {
             throw new SimulationFailure("client history is " + check.verdict().label() + ": " + check.explanation());
         }
+        return null;
     }
 
     @Override

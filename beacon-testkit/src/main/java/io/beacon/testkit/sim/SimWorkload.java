@@ -24,6 +24,9 @@ interface SimWorkload {
         return 0;
     }
 
-    /** The checks of the end of the run, on the history and on the state every member converged to. */
-    void verify(SimApplication converged, long now);
+    /**
+     * The checks of the end of the run, on the history and on the state every member converged to; throws a
+     * {@link SimulationFailure}, or returns a line for the timeline that says what was checked (null for none).
+     */
+    String verify(SimApplication converged, long now);
 }

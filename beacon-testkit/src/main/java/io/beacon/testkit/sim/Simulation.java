@@ -187,8 +187,18 @@ public final class Simulation implements SimNode.World {
 
         long settle = workload.settleMicros(clockSpreadMillis());
         if (settle > 0) {
+            // With every fault healed, nothing may unseat the leader: the workload's checks count on it.
+            SimNode settling = leader();
+            if (settling == null) {
+                throw new SimulationFailure("no leader when settling after healing: " + describeNodes());
+            }
+            long term = settling.raft().term();
             record("settling for " + settle / 1000 + "ms");
             runUntil(events.now() + settle, () -> false);
+            if (leader() != settling || settling.raft().term() != term) {
+                throw new SimulationFailure("the leader changed while settling after healing (was " + settling.id()
+                        + " in term " + term + "): " + describeNodes());
+            }
         }
 
         runUntil(events.now() + CONVERGENCE_BOUND_MICROS, this::converged);
@@ -196,7 +206,10 @@ public final class Simulation implements SimNode.World {
             throw new SimulationFailure("members did not converge: " + describeNodes());
         }
         invariants.checkAcknowledgedWritesCommitted();
-        workload.verify(leader().application(), events.now());
+        String verified = workload.verify(leader().application(), events.now());
+        if (verified != null) {
+            record(verified);
+        }
     }
 
     /** How far apart the clocks of the running nodes are. */

@@ -20,7 +20,8 @@ import java.util.concurrent.Future;
  * worker threads; each run is single-threaded and deterministic.
  */
 @Command(name = "beacon-sim", mixinStandardHelpOptions = true,
-        description = "Runs Beacon's Raft core under seeded faults and checks every safety invariant.")
+        description = "Runs Beacon's Raft core (and, with --workload registry, its naming registry) under seeded "
+                + "faults and checks every safety invariant.")
 public final class SimulatorMain implements Callable<Integer> {
     @Option(names = "--seeds", description = "How many seeds to run (default: 1 with --seed, else 100).")
     Integer seeds;
@@ -34,8 +35,15 @@ public final class SimulatorMain implements Callable<Integer> {
     @Option(names = "--steps", description = "Events in the fault phase (default " + SimulationOptions.DEFAULT_STEPS + ").")
     int steps = SimulationOptions.DEFAULT_STEPS;
 
-    @Option(names = "--clients", description = "Concurrent clients (default 4).")
+    @Option(names = "--clients", description = "Concurrent clients (default 4; with --workload registry, clients "
+            + "of persistent instances, besides " + RegistryClients.EPHEMERAL_CLIENTS + " of ephemeral ones).")
     int clients = 4;
+
+    @Option(names = "--workload", converter = WorkloadConverter.class,
+            description = "What the cluster replicates: kv (compare-and-set registers, checked per key) or registry "
+                    + "(Beacon's naming registry: persistent instances checked as a set per service, ephemeral "
+                    + "instances beaten through the leader and checked for expiry; default kv).")
+    Workload workload = Workload.KV;
 
     @Option(names = "--faults", split = ",",
             description = "Faults to inject: partition, crash, pause, lossy, slow, clock, all or none (default all).")
@@ -76,7 +84,7 @@ public final class SimulatorMain implements Callable<Integer> {
         if (snapshots) {
             enabled.add(Fault.SNAPSHOT);
         }
-        SimulationOptions template = new SimulationOptions(first, nodes, steps, clients, enabled, leaseTicks);
+        SimulationOptions template = new SimulationOptions(first, nodes, steps, clients, enabled, leaseTicks, workload);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
         try {
             List<Future<SimulationResult>> runs = new ArrayList<>();
@@ -119,6 +127,19 @@ public final class SimulatorMain implements Callable<Integer> {
             return failed == 0 ? 0 : 1;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** Reads kv or registry, in any case. */
+    static final class WorkloadConverter implements CommandLine.ITypeConverter<Workload> {
+        @Override
+        public Workload convert(String value) {
+            try {
+                return Workload.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("unknown workload '" + value
+                        + "'; expected kv or registry");
+            }
         }
     }
 

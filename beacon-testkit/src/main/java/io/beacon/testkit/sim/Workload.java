@@ -10,6 +10,16 @@ public enum Workload {
         SimWorkload create(SplittableRandom random, int clients) {
             return new KvWorkload(random, clients);
         }
+    },
+    /**
+     * Beacon's naming registry with persistent instances checked as a set per service, and ephemeral instances
+     * beaten through the leader, checked for expiry and convergence.
+     */
+    REGISTRY {
+        @Override
+        SimWorkload create(SplittableRandom random, int clients) {
+            return new RegistryWorkload(random, clients);
+        }
     };
 
     /** The workload of one run; its clients draw from random. */
