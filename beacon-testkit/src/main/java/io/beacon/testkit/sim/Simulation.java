@@ -106,7 +106,8 @@ public final class Simulation implements SimNode.World {
             long[] tail = {0, 4, 32};
             int[] chunk = {8, 64, 1024};
             config = config.withSnapshots(every[shared.nextInt(every.length)], 1 << 20,
-                    tail[shared.nextInt(tail.length)], chunk[shared.nextInt(chunk.length)]);
+                    tail[shared.nextInt(tail.length)],
+                    chunk[shared.nextInt(chunk.length)] * options.workload().snapshotChunkScale());
         }
         return config;
     }

@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 /** What the simulated cluster replicates and its clients do: {@code bin/beacon-sim --workload kv|registry}. */
 public enum Workload {
     /** A key-value store of compare-and-set registers, checked per key. */
-    KV {
+    KV(1) {
         @Override
         SimWorkload create(SplittableRandom random, int clients) {
             return new KvWorkload(random, clients);
@@ -15,12 +15,29 @@ public enum Workload {
      * Beacon's naming registry with persistent instances checked as a set per service, and ephemeral instances
      * beaten through the leader, checked for expiry and convergence.
      */
-    REGISTRY {
+    REGISTRY(8) {
         @Override
         SimWorkload create(SplittableRandom random, int clients) {
             return new RegistryWorkload(random, clients);
         }
     };
+
+    private final int snapshotChunkScale;
+
+    Workload(int snapshotChunkScale) {
+        this.snapshotChunkScale = snapshotChunkScale;
+    }
+
+    /**
+     * How much larger than the key-value store's this workload's state grows, roughly: the simulator's small
+     * InstallSnapshot chunks grow by as much, so a snapshot takes about as many pieces in every workload. (With the
+     * key-value store's chunks, a registry snapshot of a few kilobytes takes longer to send than the leader takes to
+     * make two newer ones under load, and a lagging follower never catches up: the runtime keeps only its latest
+     * snapshots, as beacon-storage does.)
+     */
+    int snapshotChunkScale() {
+        return snapshotChunkScale;
+    }
 
     /** The workload of one run; its clients draw from random. */
     abstract SimWorkload create(SplittableRandom random, int clients);
