@@ -12,8 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Many seeds of the simulator, as CI runs them, with membership changes and snapshots on top of every classic
- * fault: 3-node clusters with ReadIndex reads, 5-node clusters, and lease reads; plus the classic faults alone.
- * {@code -Dbeacon.sim.seeds=N} sets the 3-node count (default 500); the others run a fifth of it.
+ * fault: 3-node clusters with ReadIndex reads, 5-node clusters, and lease reads; plus the classic faults alone; and
+ * the registry workload on 3- and 5-node clusters. {@code -Dbeacon.sim.seeds=N} sets the 3-node kv count (default
+ * 500); the others run a fraction of it.
  */
 class SimulationSeedsTest {
     private static final int SEEDS = Integer.getInteger("beacon.sim.seeds", 500);
@@ -38,6 +39,18 @@ class SimulationSeedsTest {
     @Test
     void classicFaultsAloneWithTheDefaultSnapshotThresholds() throws Exception {
         assertAllPass(SimulationOptions.defaults(300_001), Math.max(1, SEEDS / 5));
+    }
+
+    @Test
+    void theRegistryKeepsItsInstancesUnderEveryFault() throws Exception {
+        assertAllPass(SimulationOptions.defaults(400_001).withWorkload(Workload.REGISTRY).withMembershipAndSnapshots(),
+                Math.max(1, SEEDS / 5));
+    }
+
+    @Test
+    void theRegistryKeepsItsInstancesOnFiveNodes() throws Exception {
+        assertAllPass(SimulationOptions.defaults(500_001).withWorkload(Workload.REGISTRY).withNodes(5)
+                .withMembershipAndSnapshots(), Math.max(1, SEEDS / 10));
     }
 
     private static void assertAllPass(SimulationOptions template, int seeds) throws Exception {

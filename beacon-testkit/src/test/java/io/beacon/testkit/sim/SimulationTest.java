@@ -11,13 +11,57 @@ class SimulationTest {
 
     @Test
     void theSameSeedGivesTheSameTrace() {
-        SimulationOptions options = SimulationOptions.defaults(42);
+        assertDeterministic(SimulationOptions.defaults(42));
+    }
+
+    @Test
+    void theSameSeedGivesTheSameTraceWithTheRegistryWorkload() {
+        SimulationOptions options = SimulationOptions.defaults(42).withWorkload(Workload.REGISTRY)
+                .withMembershipAndSnapshots();
+        SimulationResult registry = assertDeterministic(options);
+        assertThat(registry.traceHash()).isNotEqualTo(Simulation.run(options.withWorkload(Workload.KV)).traceHash());
+    }
+
+    private static SimulationResult assertDeterministic(SimulationOptions options) {
         SimulationResult first = Simulation.run(options);
         SimulationResult second = Simulation.run(options);
+        assertThat(first.passed()).as(first.failure()).isTrue();
         assertThat(second.traceHash()).isEqualTo(first.traceHash());
         assertThat(second.events()).isEqualTo(first.events());
+        assertThat(second.operations()).isEqualTo(first.operations());
         assertThat(second.timeline()).isEqualTo(first.timeline());
-        assertThat(Simulation.run(options.withSeed(43)).traceHash()).isNotEqualTo(first.traceHash());
+        assertThat(Simulation.run(options.withSeed(options.seed() + 1)).traceHash()).isNotEqualTo(first.traceHash());
+        return first;
+    }
+
+    @Test
+    void registryRunsCheckPersistentAndEphemeralInstancesOfEveryKind() {
+        java.util.List<String> summaries = new java.util.ArrayList<>();
+        for (long seed = 1; seed <= 6; seed++) {
+            SimulationResult result = Simulation.run(SimulationOptions.defaults(seed).withWorkload(Workload.REGISTRY)
+                    .withMembershipAndSnapshots());
+            assertThat(result.passed()).as(result.failure()).isTrue();
+            assertThat(result.operations()).as("persistent-instance operations").isGreaterThan(1000);
+            assertThat(result.acknowledgedWrites()).isGreaterThan(500);
+            summaries.addAll(result.timeline().stream().filter(line -> line.contains("registry: ")).toList());
+        }
+        assertThat(summaries).hasSize(6);
+        assertThat(total(summaries, "(\\d+) services checked")).isGreaterThan(60);
+        assertThat(total(summaries, "(\\d+) still beaten")).isGreaterThanOrEqualTo(6);
+        assertThat(total(summaries, "(\\d+) no longer beaten")).isGreaterThan(6);
+        assertThat(total(summaries, "\\((\\d+) deregistered\\)")).isPositive();
+        assertThat(total(summaries, "(\\d+) acknowledged deregisters")).isGreaterThan(600);
+    }
+
+    private static long total(java.util.List<String> lines, String regex) {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
+        long sum = 0;
+        for (String line : lines) {
+            java.util.regex.Matcher matcher = pattern.matcher(line);
+            assertThat(matcher.find()).as("%s in %s", regex, line).isTrue();
+            sum += Long.parseLong(matcher.group(1));
+        }
+        return sum;
     }
 
     @Test
@@ -52,16 +96,18 @@ class SimulationTest {
 
     @Test
     void aSnapshotThatDoesNotMatchTheCommittedStateIsCaught() {
-        int failed = 0;
-        for (long seed = 1; seed <= 5; seed++) {
-            SimulationResult result = Simulation.runSabotaged(SimulationOptions.defaults(seed)
-                    .withMembershipAndSnapshots(), Sabotage.CORRUPT_SNAPSHOT);
-            if (!result.passed()) {
-                assertThat(result.failure()).contains("snapshot");
-                failed++;
+        for (Workload workload : Workload.values()) {
+            int failed = 0;
+            for (long seed = 1; seed <= 5; seed++) {
+                SimulationResult result = Simulation.runSabotaged(SimulationOptions.defaults(seed)
+                        .withWorkload(workload).withMembershipAndSnapshots(), Sabotage.CORRUPT_SNAPSHOT);
+                if (!result.passed()) {
+                    assertThat(result.failure()).contains("snapshot");
+                    failed++;
+                }
             }
+            assertThat(failed).as(workload.name()).isEqualTo(5);
         }
-        assertThat(failed).isEqualTo(5);
     }
 
     @Test
@@ -90,6 +136,9 @@ class SimulationTest {
                 "bin/beacon-sim --seed 9 --nodes 3 --steps 20000");
         assertThat(SimulationOptions.defaults(9).withMembershipAndSnapshots().replayCommand()).isEqualTo(
                 "bin/beacon-sim --seed 9 --nodes 3 --steps 20000 --membership --snapshots");
+        assertThat(SimulationOptions.defaults(9).withWorkload(Workload.REGISTRY).withMembershipAndSnapshots()
+                .replayCommand()).isEqualTo(
+                "bin/beacon-sim --seed 9 --nodes 3 --steps 20000 --workload registry --membership --snapshots");
     }
 
     private static int failures(Sabotage sabotage, int seeds) {
