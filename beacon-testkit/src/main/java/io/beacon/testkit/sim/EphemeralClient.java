@@ -15,8 +15,10 @@ import java.util.SplittableRandom;
  * A client of ephemeral instances, as a Nacos 1.x client with its beat reactor: it registers an instance, beats it
  * through the leader every interval, and registers it again when the leader does not know it. Each instance has a
  * life with a plan: beat to the end of the run, stop beating at a chosen time, or deregister at a chosen time and
- * stop; when a life ends the client starts the next with a new instance. Lease timeouts are Nacos's divided by five,
- * set through the instances' metadata. Every life is kept for the checks at the end of the run.
+ * stop; when a life ends the client starts the next with a new instance. After a deregister is acknowledged, the
+ * client lists the instance's service a few times, as a client subscribed to it polls it: a deregistered instance
+ * must not show. Lease timeouts are Nacos's divided by five, set through the instances' metadata. Every life is
+ * kept for the checks at the end of the run.
  */
 final class EphemeralClient {
     static final long BEAT_INTERVAL_MILLIS = 1_000;
@@ -26,6 +28,7 @@ final class EphemeralClient {
             LeaseTimeouts.HEART_BEAT_INTERVAL, Long.toString(BEAT_INTERVAL_MILLIS),
             LeaseTimeouts.HEART_BEAT_TIMEOUT, Long.toString(HEART_BEAT_TIMEOUT_MILLIS),
             LeaseTimeouts.IP_DELETE_TIMEOUT, Long.toString(IP_DELETE_TIMEOUT_MILLIS));
+    private static final int LISTS_AFTER_DEREGISTER = 2;
 
     enum Plan { KEEP_BEATING, STOP_BEATING, DEREGISTER }
 
@@ -52,6 +55,8 @@ final class EphemeralClient {
     private final KeyRotation services;
     private final List<Life> lives = new ArrayList<>();
     private Life current;
+    /** Lists of the current life's service still to make before the next life starts. */
+    private int listsToMake;
 
     EphemeralClient(int index, SplittableRandom random, KeyRotation services) {
         this.index = index;
@@ -70,6 +75,10 @@ final class EphemeralClient {
 
     /** The client's next request at virtual time now; null when it has just stopped beating an instance. */
     RegistryRequest next(long now) {
+        if (listsToMake > 0) {
+            listsToMake--;
+            return new RegistryRequest.ListInstances(current.key.service());
+        }
         if (current == null || current.over) {
             current = startLife(now);
         }
@@ -112,6 +121,7 @@ final class EphemeralClient {
             current.registered = true;
         } else if (request instanceof RegistryRequest.Deregister) {
             current.over = true;
+            listsToMake = LISTS_AFTER_DEREGISTER;
         } else if (response instanceof ClientResponse.Beat beat && !beat.known()) {
             current.registered = false;
         }
