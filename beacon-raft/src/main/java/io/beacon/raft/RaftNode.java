@@ -574,7 +574,7 @@ public final class RaftNode {
         heartbeatElapsed = 0;
         randomizedElectionTimeout = fastCampaignRounds > 0
                 ? FAST_CAMPAIGN_TICKS + random.nextInt(FAST_CAMPAIGN_TICKS + 1)
-                : config.electionTicksMin() + random.nextInt(config.electionTicksMax() - config.electionTicksMin());
+                : wholeElectionTimeout();
         votes.clear();
         progress.clear();
         receivingSnapshot = null;
@@ -736,7 +736,16 @@ public final class RaftNode {
                 sender);
         leaderId = sender;
         electionElapsed = 0;
-        fastCampaignRounds = 0;
+        if (fastCampaignRounds > 0) {
+            // Hearing a leader ends fast campaigning, and its short timeout with it: kept, it would outlast the
+            // leader's heartbeat interval and unseat a healthy leader as soon as the cluster goes idle.
+            fastCampaignRounds = 0;
+            randomizedElectionTimeout = wholeElectionTimeout();
+        }
+    }
+
+    private int wholeElectionTimeout() {
+        return config.electionTicksMin() + random.nextInt(config.electionTicksMax() - config.electionTicksMin());
     }
 
     private void handleAppendEntries(AppendEntries append) {

@@ -61,6 +61,36 @@ class ConnectionLostTest {
     }
 
     @Test
+    void hearingTheNewLeaderEndsFastCampaigningAndItsShortTimeout() {
+        // Regression: a follower kept the 3..6-tick timeout of fast campaigning for the rest of the term after it
+        // heard the new leader, so an idle cluster (heartbeats every 2 ticks) saw it campaign, and without
+        // check-quorum its pre-vote was granted and the healthy leader unseated (simulator, registry workload).
+        for (long seed = 1; seed <= 50; seed++) {
+            long randomSeed = seed;
+            TestCluster cluster = new TestCluster(3, config -> config.withRandomSeed(randomSeed * 31 + config.id())
+                    .withCheckQuorum(false));
+            cluster.elect(1);
+            cluster.isolate(1);
+            cluster.node(2).connectionLost(1);
+            cluster.node(3).connectionLost(1);
+            int ticks = 0;
+            while (cluster.node(2).role() != Role.LEADER && cluster.node(3).role() != Role.LEADER && ticks < 100) {
+                cluster.node(2).tick();
+                cluster.node(3).tick();
+                cluster.stabilize();
+                ticks++;
+            }
+            RaftNode follower = cluster.node(2).role() == Role.LEADER ? cluster.node(3) : cluster.node(2);
+            cluster.tick(follower == cluster.node(2) ? 3 : 2, RaftConfig.DEFAULT_HEARTBEAT_TICKS);
+            cluster.stabilize();
+            assertThat(follower.role()).isEqualTo(Role.FOLLOWER);
+            assertThat(follower.leaderId()).as("it follows the new leader").isNotEqualTo(RaftNode.NONE);
+            assertThat(tickUntil(follower, () -> follower.role() != Role.FOLLOWER)).as("seed %d", seed)
+                    .isGreaterThanOrEqualTo(RaftConfig.DEFAULT_ELECTION_TICKS_MIN - RaftConfig.DEFAULT_HEARTBEAT_TICKS);
+        }
+    }
+
+    @Test
     void section9_6_aLeaderThatIsStillAliveKeepsItsPlace() {
         TestCluster cluster = new TestCluster(3);
         cluster.elect(1);
