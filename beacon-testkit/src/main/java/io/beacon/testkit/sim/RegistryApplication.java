@@ -21,12 +21,18 @@ import java.util.List;
  * The registry workload's application on one node: beacon-registry's {@link NamingRegistry} as the replicated state
  * machine (its commands built by {@link Commands}, stamped with the proposing node's clock, behind the simulator's
  * {@link OperationEnvelope}; its snapshots its own), lists served from it once the read path allows, and the leases
- * of ephemeral instances ({@link SimLeaseKeeper}).
+ * of ephemeral instances ({@link SimLeaseKeeper}), observed by the workload's {@link LeaseObservations}.
  */
 final class RegistryApplication implements SimApplication {
     private final NamingRegistry registry = new NamingRegistry();
     private final RegistryStateHash hash = new RegistryStateHash(registry);
-    private final SimLeaseKeeper leases = new SimLeaseKeeper(registry);
+    private final LeaseObservations observations;
+    private final SimLeaseKeeper leases;
+
+    RegistryApplication(LeaseObservations observations) {
+        this.observations = observations;
+        this.leases = new SimLeaseKeeper(registry, observations);
+    }
 
     NamingRegistry registry() {
         return registry;
@@ -40,6 +46,7 @@ final class RegistryApplication implements SimApplication {
         }
         Entry unwrapped = Entry.command(entry.index(), entry.term(), OperationEnvelope.payload(entry.data()));
         ApplyResult result = registry.apply(unwrapped);
+        observations.applied(OperationEnvelope.operationId(entry.data()));
         return result instanceof ApplyResult.Rejected rejected ? new ClientResponse.Failed(rejected.message())
                 : new ClientResponse.Applied(true);
     }
@@ -77,7 +84,7 @@ final class RegistryApplication implements SimApplication {
     /** The first instance removed (or, in an empty registry, a spurious one added). */
     @Override
     public byte[] snapshotMissingSomething() {
-        RegistryApplication copy = new RegistryApplication();
+        RegistryApplication copy = new RegistryApplication(observations);
         copy.restore(snapshot(), appliedIndex());
         InstanceKey first = copy.firstInstance();
         byte[] change = first != null ? Commands.deregisterInstance(0, first)

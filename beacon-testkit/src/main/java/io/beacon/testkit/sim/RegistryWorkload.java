@@ -19,18 +19,21 @@ import java.util.TreeMap;
  * At the end of a run, once every member converged to the same registry (equal snapshot bytes): the persistent
  * instances' history must be linearizable as a set per service, ephemeral instances must be present and healthy
  * while beaten and gone once no longer beaten ({@link EphemeralLivesCheck}), and no acknowledged deregister may be
- * undone ({@link InstanceObservations}).
+ * undone ({@link InstanceObservations}). Throughout the run, no lease expiry may follow a beat too soon
+ * ({@link LeaseObservations}).
  */
 final class RegistryWorkload implements SimWorkload {
     private final RegistryClients clients;
+    private final LeaseObservations leases;
 
-    RegistryWorkload(SplittableRandom random, int persistentClients) {
+    RegistryWorkload(SplittableRandom random, int persistentClients, java.util.function.LongSupplier virtualNow) {
         this.clients = new RegistryClients(random, persistentClients);
+        this.leases = new LeaseObservations(virtualNow, EphemeralClient.IP_DELETE_TIMEOUT_MILLIS);
     }
 
     @Override
     public SimApplication newApplication() {
-        return new RegistryApplication();
+        return new RegistryApplication(leases);
     }
 
     @Override
@@ -67,7 +70,7 @@ final class RegistryWorkload implements SimWorkload {
         clients.observations().checkNeverComesBack(finalState.keySet());
         return "registry: " + check.perPartition().size() + " services checked, " + ephemeral.summary()
                 + " ephemeral instances, " + clients.observations().acknowledgedDeregisters()
-                + " acknowledged deregisters, " + finalState.size() + " instances at the end (a snapshot of "
+                + " acknowledged deregisters, " + leases.committedExpiries() + " lease expiries, " + finalState.size() + " instances at the end (a snapshot of "
                 + converged.snapshot().length + " bytes)";
     }
 

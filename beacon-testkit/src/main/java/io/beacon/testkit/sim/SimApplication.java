@@ -20,11 +20,17 @@ interface SimApplication {
         /** The leader this node knows of, 0 if none. */
         long leaderId();
 
+        /** This node's current term. */
+        long term();
+
         /** This node's clock in milliseconds: its own, drifting with its clock rate; never the machine's. */
         long clockMillis();
 
-        /** Proposes a command of the node's own, which no client waits for; dropped if the node cannot propose. */
-        void propose(byte[] payload);
+        /**
+         * Proposes a command of the node's own, which no client waits for; returns the operation id it carries, or 0
+         * if the node could not propose it (it is dropped).
+         */
+        long propose(byte[] payload);
     }
 
     /** Applies a committed entry; for a command, the answer its proposer gives its client; null for other entries. */

@@ -12,17 +12,22 @@ import io.beacon.registry.model.InstanceKey;
  * every {@link #TICK_MILLIS} of the node's clock, a member that has just become leader renews every lease, and the
  * leader proposes the transitions that fell due; a beat on the leader renews its lease (and proposes "healthy again"
  * when it ends an unhealthy spell). Unlike the server, a follower does not take beats: it redirects them to the
- * leader, where the simulated clients send them.
+ * leader, where the simulated clients send them. Beats taken and expiries proposed go to the
+ * {@link LeaseObservations}.
  */
 final class SimLeaseKeeper {
     /** As NamingService's lease tick. */
     static final long TICK_MILLIS = 500;
 
     private final EphemeralLeases leases = new EphemeralLeases();
+    private final LeaseObservations observations;
     private boolean leading;
+    /** Virtual time at which this node last started leading, as its lease ticks saw it. */
+    private long leadingSince;
     private long nextTickMillis = Long.MIN_VALUE;
 
-    SimLeaseKeeper(NamingRegistry registry) {
+    SimLeaseKeeper(NamingRegistry registry, LeaseObservations observations) {
+        this.observations = observations;
         registry.addListener(leases);
         leases.restored(registry.ephemeralInstances());
     }
@@ -36,12 +41,16 @@ final class SimLeaseKeeper {
         nextTickMillis = now + TICK_MILLIS;
         boolean leaderNow = host.leading();
         if (leaderNow && !leading) {
+            leadingSince = observations.now();
             leases.renewAll(now);
         }
         leading = leaderNow;
         if (leading) {
             for (LeaseProposal proposal : leases.due(now)) {
-                host.propose(proposal.command());
+                long operationId = host.propose(proposal.command());
+                if (operationId != 0 && proposal.transition() == LeaseProposal.Transition.REMOVE) {
+                    observations.expiryProposed(operationId, proposal.instances(), host.term(), leadingSince);
+                }
             }
         }
     }
@@ -51,6 +60,9 @@ final class SimLeaseKeeper {
             return new ClientResponse.Redirect(host.leaderId());
         }
         BeatResult result = leases.beat(key, host.clockMillis());
+        if (result.known()) {
+            observations.beatTaken(key, host.term());
+        }
         result.healthyAgain().ifPresent(host::propose);
         return new ClientResponse.Beat(result.known());
     }

@@ -182,15 +182,22 @@ final class SimNode implements SimApplication.Host {
         return raft == null ? 0 : raft.leaderId();
     }
 
+    @Override
+    public long term() {
+        return raft == null ? 0 : raft.term();
+    }
+
     /** A command of the node's own: a new operation id, no client to answer; dropped unless this node leads. */
     @Override
-    public void propose(byte[] payload) {
+    public long propose(byte[] payload) {
         long operationId = world.nextInternalOperationId();
         world.invariants().onIssued(operationId);
         try {
             raft.propose(OperationEnvelope.wrap(operationId, payload));
+            return operationId;
         } catch (ProposalRejectedException e) {
             // As the server does: the transition is proposed again later if it is still due.
+            return 0;
         }
     }
 

@@ -71,7 +71,7 @@ public final class Simulation implements SimNode.World {
         }
         record("configuration " + describe(config));
         SplittableRandom clientRandom = root.split();
-        this.workload = options.workload().create(clientRandom, options.clients());
+        this.workload = options.workload().create(clientRandom, options.clients(), events::now);
         this.invariants = new ClusterInvariants(nodes, workload::newApplication);
         this.clients = new SimClients(events, clientRandom, workload.clients(), this::memberSlots, invariants,
                 (slot, operation) -> node(slot).request(operation), this::record);

@@ -1,13 +1,14 @@
 package io.beacon.testkit.sim;
 
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 
 /** What the simulated cluster replicates and its clients do: {@code bin/beacon-sim --workload kv|registry}. */
 public enum Workload {
     /** A key-value store of compare-and-set registers, checked per key. */
     KV(1) {
         @Override
-        SimWorkload create(SplittableRandom random, int clients) {
+        SimWorkload create(SplittableRandom random, int clients, LongSupplier virtualNow) {
             return new KvWorkload(random, clients);
         }
     },
@@ -17,8 +18,8 @@ public enum Workload {
      */
     REGISTRY(8) {
         @Override
-        SimWorkload create(SplittableRandom random, int clients) {
-            return new RegistryWorkload(random, clients);
+        SimWorkload create(SplittableRandom random, int clients, LongSupplier virtualNow) {
+            return new RegistryWorkload(random, clients, virtualNow);
         }
     };
 
@@ -39,6 +40,6 @@ public enum Workload {
         return snapshotChunkScale;
     }
 
-    /** The workload of one run; its clients draw from random. */
-    abstract SimWorkload create(SplittableRandom random, int clients);
+    /** The workload of one run; its clients draw from random; virtualNow reads the simulation's time. */
+    abstract SimWorkload create(SplittableRandom random, int clients, LongSupplier virtualNow);
 }
