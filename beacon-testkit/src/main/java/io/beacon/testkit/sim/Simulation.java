@@ -188,11 +188,15 @@ public final class Simulation implements SimNode.World {
 
         long settle = workload.settleMicros(clockSpreadMillis());
         if (settle > 0) {
-            // With every fault healed, nothing may unseat the leader: the workload's checks count on it.
-            SimNode settling = leader();
-            if (settling == null) {
-                throw new SimulationFailure("no leader when settling after healing: " + describeNodes());
+            // A membership change still in flight (a learner catching up to take a voter's place, perhaps the
+            // leader's) may legitimately unseat the leader when it completes: settle under the leader that remains.
+            runUntil(events.now() + LEADER_BOUND_MICROS, this::hasSettledMembership);
+            if (!hasSettledMembership()) {
+                throw new SimulationFailure("no stable leader without a membership change in flight "
+                        + LEADER_BOUND_MICROS / SECOND + "s after the clients stopped: " + describeNodes());
             }
+            // From here, with every fault healed, nothing may unseat the leader: the workload's checks count on it.
+            SimNode settling = leader();
             long term = settling.raft().term();
             record("settling for " + settle / 1000 + "ms");
             runUntil(events.now() + settle, () -> false);
@@ -259,6 +263,10 @@ public final class Simulation implements SimNode.World {
             }
         }
         return true;
+    }
+
+    private boolean hasSettledMembership() {
+        return hasStableLeader() && leader().raft().configuration().promotions().isEmpty();
     }
 
     private SimNode leader() {
