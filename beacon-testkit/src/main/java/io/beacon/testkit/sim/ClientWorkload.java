@@ -17,6 +17,10 @@ interface ClientWorkload {
     /** How long a client waits after an operation ends before it starts the next. */
     long pause(int client);
 
+    /** The simulation stops the clients: from now on only those that {@link #keepsRunning} go on. */
+    default void stopping() {
+    }
+
     /** Whether a client carries on after the simulation stops the clients (one that keeps an instance alive). */
     default boolean keepsRunning(int client) {
         return false;

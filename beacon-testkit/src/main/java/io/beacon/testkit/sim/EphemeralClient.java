@@ -17,8 +17,10 @@ import java.util.SplittableRandom;
  * life with a plan: beat to the end of the run, stop beating at a chosen time, or deregister at a chosen time and
  * stop; when a life ends the client starts the next with a new instance. After a deregister is acknowledged, the
  * client lists the instance's service a few times, as a client subscribed to it polls it: a deregistered instance
- * must not show. Lease timeouts are Nacos's divided by five, set through the instances' metadata. Every life is
- * kept for the checks at the end of the run.
+ * must not show. Until the clients are stopped, a client beating to the end sometimes pauses (as in a long garbage
+ * collection) for longer than the heart beat timeout but shorter than the ip delete timeout, so its instance goes
+ * unhealthy and must become healthy again. Lease timeouts are Nacos's divided by five, set through the instances'
+ * metadata. Every life is kept for the checks at the end of the run.
  */
 final class EphemeralClient {
     static final long BEAT_INTERVAL_MILLIS = 1_000;
@@ -29,6 +31,9 @@ final class EphemeralClient {
             LeaseTimeouts.HEART_BEAT_TIMEOUT, Long.toString(HEART_BEAT_TIMEOUT_MILLIS),
             LeaseTimeouts.IP_DELETE_TIMEOUT, Long.toString(IP_DELETE_TIMEOUT_MILLIS));
     private static final int LISTS_AFTER_DEREGISTER = 2;
+    /** One beat in this many is followed by a pause of the client. */
+    private static final int BEATS_PER_PAUSE = 10;
+    private static final long PAUSE_MICROS = (HEART_BEAT_TIMEOUT_MILLIS + 1_000) * 1000;
 
     enum Plan { KEEP_BEATING, STOP_BEATING, DEREGISTER }
 
@@ -57,6 +62,8 @@ final class EphemeralClient {
     private Life current;
     /** Lists of the current life's service still to make before the next life starts. */
     private int listsToMake;
+    /** Whether the client may still pause (not once the clients are stopped: the final checks need its beats). */
+    private boolean pauses = true;
 
     EphemeralClient(int index, SplittableRandom random, KeyRotation services) {
         this.index = index;
@@ -108,12 +115,19 @@ final class EphemeralClient {
         return life;
     }
 
-    /** Between beats, the beat interval; otherwise a short pause. */
+    /** Between beats, the beat interval (or sometimes a pause of the client); otherwise a short wait. */
     long pause() {
         if (current != null && current.registered && !current.over) {
+            if (pauses && current.plan == Plan.KEEP_BEATING && random.nextInt(BEATS_PER_PAUSE) == 0) {
+                return PAUSE_MICROS + random.nextLong(1_000_000);
+            }
             return BEAT_INTERVAL_MILLIS * 1000 - random.nextLong(100_000);
         }
         return random.nextLong(1_000, 20_000);
+    }
+
+    void stopping() {
+        pauses = false;
     }
 
     void completed(RegistryRequest request, ClientResponse response) {

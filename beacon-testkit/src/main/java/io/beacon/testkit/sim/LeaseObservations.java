@@ -1,5 +1,6 @@
 package io.beacon.testkit.sim;
 
+import io.beacon.registry.lease.LeaseProposal.Transition;
 import io.beacon.registry.model.InstanceKey;
 
 import java.util.ArrayList;
@@ -26,16 +27,17 @@ final class LeaseObservations {
     private record Beat(long at, long term) {
     }
 
-    private record Expiry(List<InstanceKey> instances, long term, long proposedAt, long leadingSince) {
+    private record Proposal(Transition transition, List<InstanceKey> instances, long term, long proposedAt,
+                            long leadingSince) {
     }
 
     private final LongSupplier now;
     private final long shortestExpiryMicros;
     private final TreeMap<InstanceKey, List<Beat>> beats = new TreeMap<>();
     /** Lookups only (never iterated). */
-    private final Map<Long, Expiry> proposed = new HashMap<>();
+    private final Map<Long, Proposal> proposed = new HashMap<>();
     private final Set<Long> committed = new HashSet<>();
-    private int expiries;
+    private final int[] committedByTransition = new int[Transition.values().length];
 
     LeaseObservations(LongSupplier virtualNow, long ipDeleteTimeoutMillis) {
         this.now = virtualNow;
@@ -51,22 +53,27 @@ final class LeaseObservations {
         beats.computeIfAbsent(key, k -> new ArrayList<>()).add(new Beat(now(), term));
     }
 
-    /** A leader in this term, leading since then, proposed the expiry of these instances as this operation. */
-    void expiryProposed(long operationId, List<InstanceKey> instances, long term, long leadingSince) {
-        proposed.put(operationId, new Expiry(List.copyOf(instances), term, now(), leadingSince));
+    /** A leader in this term, leading since then, proposed a lease transition of these instances as this operation. */
+    void transitionProposed(long operationId, Transition transition, List<InstanceKey> instances, long term,
+                            long leadingSince) {
+        proposed.put(operationId, new Proposal(transition, List.copyOf(instances), term, now(), leadingSince));
     }
 
-    int committedExpiries() {
-        return expiries;
+    /** How many proposals of this transition committed. */
+    int committed(Transition transition) {
+        return committedByTransition[transition.ordinal()];
     }
 
-    /** An operation's command was applied; the first time for an expiry, checks it. */
+    /** An operation's command was applied; the first time for a lease transition, counts it and checks expiries. */
     void applied(long operationId) {
-        Expiry expiry = proposed.get(operationId);
+        Proposal expiry = proposed.get(operationId);
         if (expiry == null || !committed.add(operationId)) {
             return;
         }
-        expiries++;
+        committedByTransition[expiry.transition().ordinal()]++;
+        if (expiry.transition() != Transition.REMOVE) {
+            return;
+        }
         for (InstanceKey key : expiry.instances()) {
             for (Beat beat : beats.getOrDefault(key, List.of())) {
                 boolean counted = beat.term() == expiry.term()

@@ -115,6 +115,11 @@ final class RegistryClients implements ClientWorkload {
     }
 
     @Override
+    public void stopping() {
+        ephemeral.forEach(EphemeralClient::stopping);
+    }
+
+    @Override
     public boolean keepsRunning(int client) {
         EphemeralClient owner = ephemeral(client);
         return owner != null && owner.keepsBeating();

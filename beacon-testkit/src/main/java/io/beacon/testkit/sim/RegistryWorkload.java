@@ -1,6 +1,7 @@
 package io.beacon.testkit.sim;
 
 import io.beacon.registry.NamingRegistry;
+import io.beacon.registry.lease.LeaseProposal.Transition;
 import io.beacon.registry.model.Instance;
 import io.beacon.registry.model.InstanceKey;
 import io.beacon.registry.model.NamingDefaults;
@@ -70,7 +71,9 @@ final class RegistryWorkload implements SimWorkload {
         clients.observations().checkNeverComesBack(finalState.keySet());
         return "registry: " + check.perPartition().size() + " services checked, " + ephemeral.summary()
                 + " ephemeral instances, " + clients.observations().acknowledgedDeregisters()
-                + " acknowledged deregisters, " + leases.committedExpiries() + " lease expiries, " + finalState.size() + " instances at the end (a snapshot of "
+                + " acknowledged deregisters, lease transitions " + leases.committed(Transition.UNHEALTHY) + " unhealthy, "
+                + leases.committed(Transition.HEALTHY) + " healthy again, " + leases.committed(Transition.REMOVE)
+                + " expired, " + finalState.size() + " instances at the end (a snapshot of "
                 + converged.snapshot().length + " bytes)";
     }
 

@@ -73,6 +73,7 @@ final class SimClients {
     /** No new operations, except from clients the workload keeps running; those in flight still finish or time out. */
     void stop() {
         stopped = true;
+        workload.stopping();
     }
 
     /** Whether no client that stops has an operation in flight. */

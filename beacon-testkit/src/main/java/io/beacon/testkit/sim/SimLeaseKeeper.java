@@ -6,6 +6,8 @@ import io.beacon.registry.lease.EphemeralLeases;
 import io.beacon.registry.lease.LeaseProposal;
 import io.beacon.registry.model.InstanceKey;
 
+import java.util.List;
+
 /**
  * The leases of ephemeral instances on one simulated node, kept as beacon-server's {@code NamingService} keeps them,
  * but on the node's one thread and its simulated clock: an {@link EphemeralLeases} listening to the node's registry;
@@ -48,8 +50,9 @@ final class SimLeaseKeeper {
         if (leading) {
             for (LeaseProposal proposal : leases.due(now)) {
                 long operationId = host.propose(proposal.command());
-                if (operationId != 0 && proposal.transition() == LeaseProposal.Transition.REMOVE) {
-                    observations.expiryProposed(operationId, proposal.instances(), host.term(), leadingSince);
+                if (operationId != 0) {
+                    observations.transitionProposed(operationId, proposal.transition(), proposal.instances(),
+                            host.term(), leadingSince);
                 }
             }
         }
@@ -63,7 +66,13 @@ final class SimLeaseKeeper {
         if (result.known()) {
             observations.beatTaken(key, host.term());
         }
-        result.healthyAgain().ifPresent(host::propose);
+        result.healthyAgain().ifPresent(command -> {
+            long operationId = host.propose(command);
+            if (operationId != 0) {
+                observations.transitionProposed(operationId, LeaseProposal.Transition.HEALTHY, List.of(key),
+                        host.term(), leadingSince);
+            }
+        });
         return new ClientResponse.Beat(result.known());
     }
 }
