@@ -11,5 +11,9 @@ enum Sabotage {
     /** A disk whose fsync lies: a crash also loses the last few entries it reported durable. */
     FORGETFUL_DISK,
     /** Snapshots that lose one key: the state in a snapshot differs from the committed state at its index. */
-    CORRUPT_SNAPSHOT
+    CORRUPT_SNAPSHOT,
+    /** Reads served at once from the local state of whichever node a client asked, without the read path. */
+    STALE_READS,
+    /** A registry leader that keeps its old leases when it starts leading instead of renewing them all. */
+    NO_LEASE_RENEWAL
 }

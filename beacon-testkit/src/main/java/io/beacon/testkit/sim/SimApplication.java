@@ -23,6 +23,9 @@ interface SimApplication {
         /** This node's current term. */
         long term();
 
+        /** The deliberate runtime bug of the simulator's own tests, if any. */
+        Sabotage sabotage();
+
         /** This node's clock in milliseconds: its own, drifting with its clock rate; never the machine's. */
         long clockMillis();
 

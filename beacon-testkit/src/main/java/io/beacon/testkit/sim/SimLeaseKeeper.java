@@ -44,7 +44,9 @@ final class SimLeaseKeeper {
         boolean leaderNow = host.leading();
         if (leaderNow && !leading) {
             leadingSince = observations.now();
-            leases.renewAll(now);
+            if (host.sabotage() != Sabotage.NO_LEASE_RENEWAL) {
+                leases.renewAll(now);
+            }
         }
         leading = leaderNow;
         if (leading) {

@@ -187,6 +187,11 @@ final class SimNode implements SimApplication.Host {
         return raft == null ? 0 : raft.term();
     }
 
+    @Override
+    public Sabotage sabotage() {
+        return world.sabotage();
+    }
+
     /** A command of the node's own: a new operation id, no client to answer; dropped unless this node leads. */
     @Override
     public long propose(byte[] payload) {
@@ -365,6 +370,10 @@ final class SimNode implements SimApplication.Host {
     }
 
     private void handleRequest(ClientOperation operation) {
+        if (operation.kind() == ClientOperation.Kind.READ && world.sabotage() == Sabotage.STALE_READS) {
+            world.respond(slot, operation, application.read(operation));
+            return;
+        }
         if (operation.kind() == ClientOperation.Kind.READ) {
             readsAwaitingIndex.put(operation.id(), operation);
             raft.readIndex(operation.id());

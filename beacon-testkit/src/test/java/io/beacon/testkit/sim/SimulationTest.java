@@ -51,6 +51,8 @@ class SimulationTest {
         assertThat(total(summaries, "(\\d+) no longer beaten")).isGreaterThan(6);
         assertThat(total(summaries, "\\((\\d+) deregistered\\)")).isPositive();
         assertThat(total(summaries, "(\\d+) acknowledged deregisters")).isGreaterThan(600);
+        assertThat(total(summaries, "(\\d+) healthy again")).isPositive();
+        assertThat(total(summaries, "(\\d+) expired")).isPositive();
     }
 
     private static long total(java.util.List<String> lines, String regex) {
@@ -108,6 +110,30 @@ class SimulationTest {
             }
             assertThat(failed).as(workload.name()).isEqualTo(5);
         }
+    }
+
+    @Test
+    void registryListsWithoutTheReadPathAreCaught() {
+        for (long seed = 1; seed <= 3; seed++) {
+            SimulationResult result = Simulation.runSabotaged(SimulationOptions.defaults(seed)
+                    .withWorkload(Workload.REGISTRY), Sabotage.STALE_READS);
+            assertThat(result.passed()).isFalse();
+            assertThat(result.failure()).contains("persistent instance history is not-linearizable");
+        }
+    }
+
+    @Test
+    void aLeaderThatDoesNotRenewEveryLeaseIsCaught() {
+        int failed = 0;
+        for (long seed = 1; seed <= 10; seed++) {
+            SimulationResult result = Simulation.runSabotaged(SimulationOptions.defaults(seed)
+                    .withWorkload(Workload.REGISTRY), Sabotage.NO_LEASE_RENEWAL);
+            if (!result.passed()) {
+                assertThat(result.failure()).contains("expired").contains("after a beat taken");
+                failed++;
+            }
+        }
+        assertThat(failed).isGreaterThanOrEqualTo(3);
     }
 
     @Test
