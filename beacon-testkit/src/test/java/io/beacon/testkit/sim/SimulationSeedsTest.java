@@ -44,7 +44,7 @@ class SimulationSeedsTest {
     @Test
     void theRegistryKeepsItsInstancesUnderEveryFault() throws Exception {
         assertAllPass(SimulationOptions.defaults(400_001).withWorkload(Workload.REGISTRY).withMembershipAndSnapshots(),
-                Math.max(1, SEEDS / 5));
+                Math.max(1, SEEDS / 6));
     }
 
     @Test
