@@ -168,6 +168,14 @@ class ClusterProcessTest {
                 + servers.get(ports.get(1)).output()).contains("this member belongs to 'elsewhere'")
                 || (servers.get(ports.get(0)).output() + servers.get(ports.get(1)).output())
                 .contains("cluster 'elsewhere', this member belongs to 'beacon'"));
+        // The members may refuse it before its HTTP port opens (its peer port opens first): wait for an answer.
+        await("the stranger answers over HTTP", () -> {
+            try {
+                return call("GET", ports.get(2), "/beacon/v1/health", null).status() > 0;
+            } catch (java.io.IOException notYet) {
+                return false;
+            }
+        });
         assertThat(call("GET", ports.get(2), "/beacon/v1/health", null).status()).isEqualTo(503);
 
         // Garbage and an HTTP request on a member's peer port.
