@@ -163,6 +163,8 @@ public final class HttpServer implements AutoCloseable {
                 HttpUtil.setKeepAlive(response, true);
                 context.writeAndFlush(response);
             } else {
+                // Said, so that a client pooling connections does not send its next request on this one.
+                response.headers().set(HttpHeaderNames.CONNECTION, io.netty.handler.codec.http.HttpHeaderValues.CLOSE);
                 context.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
             }
         }
