@@ -125,7 +125,7 @@ class NodeRuntimeTest {
         long survivor = VOTERS.stream().filter(id -> id != leader && id != newLeader).findFirst().orElseThrow();
         for (int i = 201; i < 250; i++) {
             long through = i % 2 == 0 ? newLeader : survivor;
-            assertThat(members.get(through).propose(command("write " + i)).get(10, TimeUnit.SECONDS))
+            assertThat(proposeRetryingWhileNoLeaderIsKnown(members.get(through), command("write " + i)))
                     .as("write %d through member %d", i, through).isEqualTo(i + 1);
         }
 
@@ -142,6 +142,21 @@ class NodeRuntimeTest {
         }
         for (long id : VOTERS) {
             assertThat(machines.get(id).commands()).as("member %d", id).isEqualTo(expected);
+        }
+    }
+
+    /** A follower may not know the new leader yet right after a failover: clients retry, as here. */
+    private static Object proposeRetryingWhileNoLeaderIsKnown(NodeRuntime member, byte[] command) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                return member.propose(command).get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof NotLeaderException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(20);
+            }
         }
     }
 
@@ -186,7 +201,13 @@ class NodeRuntimeTest {
         connectAll();
         back.start();
         awaitCommands(lagging, 300);
+        // The status catches up with the install once the runtime has advanced past it.
         RaftStatus status = back.status().get(5, TimeUnit.SECONDS);
+        long statusDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (status.snapshotIndex() <= 100 && System.nanoTime() < statusDeadline) {
+            Thread.sleep(10);
+            status = back.status().get(5, TimeUnit.SECONDS);
+        }
         assertThat(status.snapshotIndex()).as("it caught up from a snapshot, not from entry 1").isGreaterThan(100);
         assertThat(machines.get(lagging).commands()).isEqualTo(machines.get(leader).commands());
     }
