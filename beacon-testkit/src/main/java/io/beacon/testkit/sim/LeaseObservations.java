@@ -15,10 +15,11 @@ import java.util.function.LongSupplier;
 /**
  * Checks that a failover never expires a beaten instance (DESIGN.md: "a new leader gives every ephemeral instance a
  * fresh lease"), as the lease expiries commit. It records every beat a leader took, with the leader's term, and every
- * expiry a leader proposed, with when that leader last started leading (and so renewed every lease). An expiry that
- * commits is wrong if the proposing leader must have counted a beat of the instance less than the ip delete timeout
- * before, at the fastest rate a simulated clock runs: a beat it took itself, or one an earlier leader took before
- * this one started leading. (A beat taken by a deposed leader after a newer one started leading counts for nothing.)
+ * lease transition a leader proposed, with when that leader last started leading (and so renewed every lease); it
+ * counts the transitions that commit. An expiry that commits is wrong if the proposing leader must have counted a
+ * beat of the instance less than the ip delete timeout before, at the fastest rate a simulated clock runs: a beat it
+ * took itself, or one an earlier leader took before this one started leading. (A beat taken by a deposed leader after
+ * a newer one started leading counts for nothing.)
  */
 final class LeaseObservations {
     /** The nemesis's clock faults make a node's clock run at most twice as fast as virtual time. */

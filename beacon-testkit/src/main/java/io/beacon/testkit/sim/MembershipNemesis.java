@@ -136,7 +136,9 @@ final class MembershipNemesis {
     /**
      * After faults end: removes members whose server was wiped (or swaps in its new incarnation), and shuts down
      * removed servers that could disrupt. Returns whether the configuration has only live members, no change is in
-     * flight, and (where removed servers are shut down) no server the leader does not count still runs with data.
+     * flight (the leader's latest configuration is committed, so a removal cannot commit after the repair and leave
+     * its server running), and (where removed servers are shut down) no server the leader does not count still runs
+     * with data.
      */
     boolean repair() {
         java.util.Set<Long> known = membersKnownAnywhere();
@@ -162,6 +164,7 @@ final class MembershipNemesis {
             // A server started above only because a lagging member's view still counted it is retired once that
             // view catches up: until then the repair is not over.
             return !members.isJoint() && members.promotions().isEmpty()
+                    && members.equals(leader.raft().committedConfiguration())
                     && (!stopRemovedServers || !runsUncounted(leader));
         }
         SimNode server = servers.get((int) SimNode.slotOf(dead) - 1);

@@ -14,7 +14,7 @@ import java.util.List;
  * every {@link #TICK_MILLIS} of the node's clock, a member that has just become leader renews every lease, and the
  * leader proposes the transitions that fell due; a beat on the leader renews its lease (and proposes "healthy again"
  * when it ends an unhealthy spell). Unlike the server, a follower does not take beats: it redirects them to the
- * leader, where the simulated clients send them. Beats taken and expiries proposed go to the
+ * leader, where the simulated clients send them. Beats taken and transitions proposed go to the
  * {@link LeaseObservations}.
  */
 final class SimLeaseKeeper {
