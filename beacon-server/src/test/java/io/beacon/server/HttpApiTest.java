@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
+import static io.beacon.server.ServerTestSupport.awaitHealthy;
 import static io.beacon.server.ServerTestSupport.call;
 import static io.beacon.server.ServerTestSupport.freeHttpPort;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,15 +52,6 @@ class HttpApiTest {
         return port;
     }
 
-    private static void awaitHealthy(int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (call("GET", port, "/beacon/v1/health", null).status() != 200) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no leader at port " + port + " within 30 s");
-            }
-            Thread.sleep(20);
-        }
-    }
 
     @Test
     void keysAreWrittenReadComparedAndDeleted() throws Exception {

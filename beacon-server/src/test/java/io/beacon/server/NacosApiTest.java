@@ -16,6 +16,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import static io.beacon.server.ServerTestSupport.awaitHealthy;
 import static io.beacon.server.ServerTestSupport.call;
 import static io.beacon.server.ServerTestSupport.callForm;
 import static io.beacon.server.ServerTestSupport.freeHttpPort;
@@ -45,11 +46,7 @@ class NacosApiTest {
         settings.put("beacon.http.port", String.valueOf(port));
         settings.put("beacon.data.dir", data.resolve("standalone-" + port).toString());
         servers.add(BeaconServer.start(ServerConfig.load(null, Map.of(), new Properties(), settings)));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (call("GET", port, "/beacon/v1/health", null).status() != 200) {
-            assertThat(System.nanoTime()).as("a leader within 30 s").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        awaitHealthy(port);
         return port;
     }
 

@@ -35,6 +35,17 @@ final class ServerTestSupport {
         throw new IOException("no free pair of ports");
     }
 
+    /** Waits up to 30 s for the server at port to know a leader ({@code /beacon/v1/health} 200). */
+    static void awaitHealthy(int port) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (call("GET", port, "/beacon/v1/health", null).status() != 200) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no leader at port " + port + " within 30 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
     record Answer(int status, String body) {
     }
 

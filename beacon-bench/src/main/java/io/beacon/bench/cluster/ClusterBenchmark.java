@@ -67,7 +67,7 @@ public final class ClusterBenchmark {
             Files.createDirectories(data);
             try (ServerLauncher cluster = new ServerLauncher(data, 3)) {
                 cluster.startAll();
-                int leader = awaitLeader(cluster);
+                int leader = cluster.awaitLeader();
                 AtomicBoolean running = new AtomicBoolean(true);
                 List<Thread> load = startLoad(cluster, 8, running, new AtomicLong(), new Histogram(3));
                 Thread.sleep(1000);
@@ -100,7 +100,7 @@ public final class ClusterBenchmark {
             double elapsed;
             try (ServerLauncher cluster = new ServerLauncher(data, PARTITION_HOSTS)) {
                 cluster.startAll();
-                int leader = awaitLeader(cluster);
+                int leader = cluster.awaitLeader();
                 AtomicBoolean running = new AtomicBoolean(true);
                 List<Thread> load = startLoad(cluster, 8, running, new AtomicLong(), new Histogram(3));
                 Thread.sleep(1000);
@@ -174,30 +174,13 @@ public final class ClusterBenchmark {
         Files.createDirectories(base);
         try (ServerLauncher cluster = new ServerLauncher(base, 3)) {
             cluster.startAll();
-            awaitLeader(cluster);
+            cluster.awaitLeader();
             System.out.println("clients  writes/s  p50 ms  p99 ms  (64-byte values, to the leader, fsync on)");
             for (int clients : new int[] {1, 16, 64, 128}) {
-                AtomicBoolean running = new AtomicBoolean(true);
-                AtomicLong done = new AtomicLong();
-                Histogram latency = new Histogram(3);
-                List<Thread> load = startLoad(cluster, clients, running, done, latency);
-                Thread.sleep(2000);
-                long before = done.get();
-                synchronized (latency) {
-                    latency.reset();
-                }
-                Thread.sleep(seconds * 1000L);
-                long count = done.get() - before;
-                Histogram measured;
-                synchronized (latency) {
-                    measured = latency.copy();
-                }
-                running.set(false);
-                for (Thread thread : load) {
-                    thread.join(5000);
-                }
-                System.out.printf("%7d  %8.0f  %6.2f  %6.2f%n", clients, count / (double) seconds,
-                        measured.getValueAtPercentile(50) / 1e6, measured.getValueAtPercentile(99) / 1e6);
+                LoadStep.Result step = LoadStep.run(seconds, (running, done, latency) ->
+                        startLoad(cluster, clients, running, done, latency));
+                System.out.printf("%7d  %8.0f  %6.2f  %6.2f%n", clients, step.perSecond(), step.p50Millis(),
+                        step.p99Millis());
             }
         }
     }
@@ -206,7 +189,7 @@ public final class ClusterBenchmark {
         Files.createDirectories(base);
         try (ServerLauncher cluster = new ServerLauncher(base, 3)) {
             cluster.startAll();
-            int leader = awaitLeader(cluster);
+            int leader = cluster.awaitLeader();
             long term = cluster.term(leader);
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong done = new AtomicLong();
@@ -276,14 +259,4 @@ public final class ClusterBenchmark {
         return threads;
     }
 
-    private static int awaitLeader(ServerLauncher cluster) throws InterruptedException {
-        for (int i = 0; i < 600; i++) {
-            int leader = cluster.leader();
-            if (leader >= 0) {
-                return leader;
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("no leader within 30 s");
-    }
 }

@@ -69,40 +69,24 @@ public final class NacosBenchmark {
     private static void register(int seconds, Path base) throws Exception {
         try (ServerLauncher cluster = new ServerLauncher(base, 3)) {
             cluster.startAll();
-            awaitLeader(cluster);
+            cluster.awaitLeader();
             System.out.println("clients  registrations/s  p50 ms  p99 ms  (persistent instances, fsync on)");
             for (int clients : new int[] {16, 64, 128}) {
-                AtomicBoolean running = new AtomicBoolean(true);
-                AtomicLong done = new AtomicLong();
                 AtomicLong failed = new AtomicLong();
-                Histogram latency = new Histogram(3);
-                List<Thread> threads = new ArrayList<>();
-                for (int c = 0; c < clients; c++) {
-                    int client = c;
-                    Thread thread = new Thread(() -> registerLoop(cluster, clients, client, running, done, failed,
-                            latency), "register-" + c);
-                    thread.setDaemon(true);
-                    thread.start();
-                    threads.add(thread);
-                }
-                Thread.sleep(2000);
-                long before = done.get();
-                synchronized (latency) {
-                    latency.reset();
-                }
-                Thread.sleep(seconds * 1000L);
-                long count = done.get() - before;
-                Histogram measured;
-                synchronized (latency) {
-                    measured = latency.copy();
-                }
-                running.set(false);
-                for (Thread thread : threads) {
-                    thread.join(5000);
-                }
+                LoadStep.Result step = LoadStep.run(seconds, (running, done, latency) -> {
+                    List<Thread> threads = new ArrayList<>();
+                    for (int c = 0; c < clients; c++) {
+                        int client = c;
+                        Thread thread = new Thread(() -> registerLoop(cluster, clients, client, running, done,
+                                failed, latency), "register-" + c);
+                        thread.setDaemon(true);
+                        thread.start();
+                        threads.add(thread);
+                    }
+                    return threads;
+                });
                 System.out.printf("%7d  %15.0f  %6.2f  %6.2f  (%d refused or timed out)%n", clients,
-                        count / (double) seconds, measured.getValueAtPercentile(50) / 1e6,
-                        measured.getValueAtPercentile(99) / 1e6, failed.get());
+                        step.perSecond(), step.p50Millis(), step.p99Millis(), failed.get());
             }
         }
     }
@@ -139,7 +123,7 @@ public final class NacosBenchmark {
     private static void beats(int instances, int seconds, Path base) throws Exception {
         try (ServerLauncher cluster = new ServerLauncher(base, 3).withHeap("768m")) {
             cluster.startAll();
-            int leader = awaitLeader(cluster);
+            int leader = cluster.awaitLeader();
             long registerStart = System.nanoTime();
             AtomicLong failures = new AtomicLong();
             Semaphore inFlight = new Semaphore(IN_FLIGHT);
@@ -281,14 +265,4 @@ public final class NacosBenchmark {
         return ips + " instances, " + healthy + " healthy";
     }
 
-    private static int awaitLeader(ServerLauncher cluster) throws InterruptedException {
-        for (int i = 0; i < 600; i++) {
-            int leader = cluster.leader();
-            if (leader >= 0) {
-                return leader;
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("no leader within 30 s");
-    }
 }

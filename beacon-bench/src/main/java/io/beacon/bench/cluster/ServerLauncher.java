@@ -137,6 +137,18 @@ final class ServerLauncher implements AutoCloseable {
         return leader;
     }
 
+    /** Waits up to 30 s for a server to say it leads; its index. */
+    int awaitLeader() throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            int leader = leader();
+            if (leader >= 0) {
+                return leader;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("no leader within 30 s");
+    }
+
     /** The term the server at index reports, or -1. */
     long term(int server) {
         try {

@@ -1,0 +1,50 @@
+package io.beacon.bench.cluster;
+
+import org.HdrHistogram.Histogram;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One step of a closed-loop load: the clients start, warm up for 2 s, are measured for the given seconds (the
+ * operations they count as done, and the latencies they record into the histogram, which they lock while
+ * recording), and are stopped.
+ */
+final class LoadStep {
+    /** Operations per second and latency percentiles over the measured seconds. */
+    record Result(double perSecond, double p50Millis, double p99Millis) {
+    }
+
+    /** Starts the clients; each runs while running is true, counts what it completes and records its latency. */
+    interface Clients {
+        List<Thread> start(AtomicBoolean running, AtomicLong done, Histogram latency);
+    }
+
+    private LoadStep() {
+    }
+
+    static Result run(int seconds, Clients clients) throws InterruptedException {
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong done = new AtomicLong();
+        Histogram latency = new Histogram(3);
+        List<Thread> threads = clients.start(running, done, latency);
+        Thread.sleep(2000);
+        long before = done.get();
+        synchronized (latency) {
+            latency.reset();
+        }
+        Thread.sleep(seconds * 1000L);
+        long count = done.get() - before;
+        Histogram measured;
+        synchronized (latency) {
+            measured = latency.copy();
+        }
+        running.set(false);
+        for (Thread thread : threads) {
+            thread.join(5000);
+        }
+        return new Result(count / (double) seconds, measured.getValueAtPercentile(50) / 1e6,
+                measured.getValueAtPercentile(99) / 1e6);
+    }
+}
