@@ -3,19 +3,16 @@ package io.beacon.bench.cluster;
 import io.beacon.bench.Dirs;
 import org.HdrHistogram.Histogram;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The naming service of a real 3-server cluster (separate JVMs, fsync on), through Nacos's Open API:
@@ -42,7 +39,8 @@ public final class NacosBenchmark {
             "preserved.heart.beat.timeout=600000,preserved.ip.delete.timeout=600000",
             java.nio.charset.StandardCharsets.UTF_8);
 
-    private static final int IN_FLIGHT = 256;
+    /** Load-generator threads for registering and beating, each with one keep-alive connection. */
+    private static final int WORKERS = 96;
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "register";
@@ -52,9 +50,10 @@ public final class NacosBenchmark {
         Files.createDirectories(base);
         try {
             switch (mode) {
-                case "register" -> register(number(args, 1, 10), base);
+                case "register" -> register(number(args, 1, 10), args.length > 2 && args[2].equals("leader"), base);
                 case "beats" -> beats(number(args, 1, 100_000), number(args, 2, 60), base);
-                default -> throw new IllegalArgumentException("unknown mode " + mode + ": register or beats");
+                case "memory" -> memory(number(args, 1, 1_000_000), base);
+                default -> throw new IllegalArgumentException("unknown mode " + mode + ": register, beats or memory");
             }
         } finally {
             Dirs.delete(base);
@@ -66,10 +65,12 @@ public final class NacosBenchmark {
         return args.length > at && !args[at].isBlank() ? Integer.parseInt(args[at].trim()) : fallback;
     }
 
-    private static void register(int seconds, Path base) throws Exception {
+    private static void register(int seconds, boolean leaderOnly, Path base) throws Exception {
         try (ServerLauncher cluster = new ServerLauncher(base, 3)) {
             cluster.startAll();
-            cluster.awaitLeader();
+            int leader = cluster.awaitLeader();
+            System.out.println(leaderOnly ? "every registration sent to the leader"
+                    : "registrations spread over the three servers");
             System.out.println("clients  registrations/s  p50 ms  p99 ms  (persistent instances, fsync on)");
             for (int clients : new int[] {16, 64, 128}) {
                 AtomicLong failed = new AtomicLong();
@@ -77,8 +78,8 @@ public final class NacosBenchmark {
                     List<Thread> threads = new ArrayList<>();
                     for (int c = 0; c < clients; c++) {
                         int client = c;
-                        Thread thread = new Thread(() -> registerLoop(cluster, clients, client, running, done,
-                                failed, latency), "register-" + c);
+                        Thread thread = new Thread(() -> registerLoop(cluster, leaderOnly ? leader : -1, clients,
+                                client, running, done, failed, latency), "register-" + c);
                         thread.setDaemon(true);
                         thread.start();
                         threads.add(thread);
@@ -91,21 +92,20 @@ public final class NacosBenchmark {
         }
     }
 
-    private static void registerLoop(ServerLauncher cluster, int clients, int client, AtomicBoolean running,
-                                     AtomicLong done, AtomicLong failed, Histogram latency) {
+    /** One client's registrations, all to the server at index only, or spread over the servers if only is -1. */
+    private static void registerLoop(ServerLauncher cluster, int only, int clients, int client,
+                                     AtomicBoolean running, AtomicLong done, AtomicLong failed, Histogram latency) {
+        KeepAliveConnection[] connections = connections(cluster);
         long n = 0;
         while (running.get()) {
             n++;
-            int server = (int) ((client + n) % cluster.size());
+            int server = only >= 0 ? only : (int) ((client + n) % cluster.size());
             String ip = "10." + (clients % 256) + "." + client + "." + (n % 250 + 1);
-            URI uri = cluster.uri(server, NS + "/instance?serviceName=bench-" + client % 16 + "&ip=" + ip + "&port="
-                    + (8000 + n / 250 % 1000) + "&ephemeral=false");
+            String path = NS + "/instance?serviceName=bench-" + client % 16 + "&ip=" + ip + "&port="
+                    + (8000 + n / 250 % 1000) + "&ephemeral=false";
             long start = System.nanoTime();
             try {
-                HttpResponse<Void> response = ServerLauncher.HTTP.send(HttpRequest.newBuilder(uri)
-                        .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
+                if (connections[server].call("POST", path) == 200) {
                     long took = System.nanoTime() - start;
                     synchronized (latency) {
                         latency.recordValue(took);
@@ -113,70 +113,69 @@ public final class NacosBenchmark {
                     done.incrementAndGet();
                     continue;
                 }
-            } catch (Exception e) {
+            } catch (IOException e) {
                 // counted below
             }
             failed.incrementAndGet();
         }
+        close(connections);
     }
 
     private static void beats(int instances, int seconds, Path base) throws Exception {
         try (ServerLauncher cluster = new ServerLauncher(base, 3).withHeap("768m")) {
             cluster.startAll();
             int leader = cluster.awaitLeader();
-            long registerStart = System.nanoTime();
-            AtomicLong failures = new AtomicLong();
-            Semaphore inFlight = new Semaphore(IN_FLIGHT);
-            for (int i = 0; i < instances; i++) {
-                inFlight.acquire();
-                send(cluster, i, "POST", NS + "/instance?serviceName=" + service(i) + "&ip=" + ip(i) + "&port=7000"
-                        + LONG_LEASE, inFlight, failures);
-            }
-            inFlight.acquire(IN_FLIGHT);
-            inFlight.release(IN_FLIGHT);
-            System.out.printf("registered %d ephemeral instances in %.1f s (%d failed)%n", instances,
-                    (System.nanoTime() - registerStart) / 1e9, failures.get());
+            registerAll(cluster, instances, true);
 
-            // Beat every instance every 5 s, each at its own offset in the period; measure over the window after
-            // one warm-up period.
+            // Each worker beats its share of the instances every 5 s, each instance at its own offset in the period
+            // (light beats, as a client sends once registered); measured over the window after one warm-up period.
             long period = TimeUnit.SECONDS.toNanos(5);
             long start = System.nanoTime();
-            long end = start + period + TimeUnit.SECONDS.toNanos(seconds);
-            AtomicLong beats = new AtomicLong();
-            failures.set(0);
-            long[] cpuBefore = null;
-            long indexBefore = 0;
-            long measuredFrom = 0;
-            long beatsBefore = 0;
-            long round = 0;
-            while (System.nanoTime() < end) {
-                long roundStart = start + round * period;
-                for (int i = 0; i < instances; i++) {
-                    long due = roundStart + period * i / instances;
-                    long wait = due - System.nanoTime();
-                    if (wait > 1_000_000) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
+            long measuredFrom = start + period;
+            long end = measuredFrom + TimeUnit.SECONDS.toNanos(seconds);
+            LongAdder beats = new LongAdder();
+            LongAdder failures = new LongAdder();
+            Histogram latency = new Histogram(3);
+            Thread[] workers = startWorkers(cluster, WORKERS, (worker, connection) -> {
+                Histogram mine = new Histogram(3);
+                for (long round = 0; ; round++) {
+                    for (int i = worker; i < instances; i += WORKERS) {
+                        long due = start + round * period + period * i / instances;
+                        if (due >= end) {
+                            synchronized (latency) {
+                                latency.add(mine);
+                            }
+                            return;
+                        }
+                        long wait = due - System.nanoTime();
+                        if (wait > 1_000_000) {
+                            TimeUnit.NANOSECONDS.sleep(wait);
+                        }
+                        long sent = System.nanoTime();
+                        boolean ok = call(connection, "PUT", NS + "/instance/beat?serviceName=DEFAULT_GROUP%40%40"
+                                + service(i) + "&ip=" + ip(i) + "&port=7000");
+                        if (sent >= measuredFrom) {
+                            beats.increment();
+                            mine.recordValue(System.nanoTime() - sent);
+                            if (!ok) {
+                                failures.increment();
+                            }
+                        }
                     }
-                    inFlight.acquire();
-                    beats.incrementAndGet();
-                    send(cluster, i, "PUT", NS + "/instance/beat?serviceName=DEFAULT_GROUP%40%40" + service(i)
-                            + "&ip=" + ip(i) + "&port=7000", inFlight, failures);
                 }
-                round++;
-                if (round == 1) {
-                    cpuBefore = cpuTicks(cluster);
-                    indexBefore = lastIndex(cluster, leader);
-                    measuredFrom = System.nanoTime();
-                    beatsBefore = beats.get();
-                }
-            }
-            inFlight.acquire(IN_FLIGHT);
-            double window = (System.nanoTime() - measuredFrom) / 1e9;
+            });
+            TimeUnit.NANOSECONDS.sleep(Math.max(0, measuredFrom - System.nanoTime()));
+            long[] cpuBefore = cpuTicks(cluster);
+            long indexBefore = lastIndex(cluster, leader);
+            long from = System.nanoTime();
+            join(workers);
+            double window = (System.nanoTime() - from) / 1e9;
             long[] cpuAfter = cpuTicks(cluster);
             long indexAfter = lastIndex(cluster, leader);
-            double beatsPerSecond = (beats.get() - beatsBefore) / window;
-            System.out.printf("beats: %.0f/s over %.0f s (target %d/s; %d failed); log growth %.2f entries/s "
-                    + "(%d entries)%n", beatsPerSecond, window, instances / 5, failures.get(),
+            double beatsPerSecond = beats.sum() / window;
+            System.out.printf("beats: %.0f/s over %.0f s (target %d/s; %d failed), p50 %.2f ms, p99 %.2f ms; log "
+                    + "growth %.2f entries/s (%d entries)%n", beatsPerSecond, window, instances / 5, failures.sum(),
+                    latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6,
                     (indexAfter - indexBefore) / window, indexAfter - indexBefore);
             String healthy = cluster.get(leader, "/nacos/v1/ns/catalog/services?pageNo=1&pageSize=1000", 10_000)
                     .body();
@@ -185,10 +184,147 @@ public final class NacosBenchmark {
             for (int server = 0; server < cluster.size(); server++) {
                 double cpu = (cpuAfter[server] - cpuBefore[server]) / 100.0 / window;
                 System.out.printf("server %d%s: cpu %.0f%% of a core (%.1f%% per 1,000 beats/s), heap in use after "
-                        + "full GC %s%n", server, server == leader ? " (leader)" : "", cpu * 100,
-                        cpu * 100 / (beatsPerSecond / 1000), heapAfterGc(cluster.pid(server)));
+                        + "full GC %d MB%n", server, server == leader ? " (leader)" : "", cpu * 100,
+                        cpu * 100 / (beatsPerSecond / 1000), heapAfterGcKb(cluster.pid(server)) / 1024);
             }
         }
+    }
+
+    /**
+     * Registers that many persistent instances (1,000 per service), then reports each server's heap per 1,000,000
+     * instances (heap in use after a full GC, less what it used before registering) and what is on its disk; then
+     * kills a follower with SIGKILL, starts it again and times it to serving: to its health check answering, and to
+     * its first linearizable list of the last service holding every instance registered there.
+     */
+    private static void memory(int instances, Path base) throws Exception {
+        try (ServerLauncher cluster = new ServerLauncher(base, 3).withHeap("3g")) {
+            cluster.startAll();
+            int leader = cluster.awaitLeader();
+            long[] heapBefore = new long[cluster.size()];
+            for (int server = 0; server < cluster.size(); server++) {
+                heapBefore[server] = heapAfterGcKb(cluster.pid(server));
+            }
+            registerAll(cluster, instances, false);
+            for (int server = 0; server < cluster.size(); server++) {
+                long used = heapAfterGcKb(cluster.pid(server));
+                System.out.printf("server %d%s: heap in use after full GC %d MB (%d MB before): %.0f MB per "
+                        + "1,000,000 instances; data directory %d MB%n", server, server == leader ? " (leader)" : "",
+                        used / 1024, heapBefore[server] / 1024,
+                        (used - heapBefore[server]) / 1024.0 * 1_000_000 / instances,
+                        Dirs.size(base.resolve("server-" + server)) >> 20);
+            }
+            int follower = (leader + 1) % cluster.size();
+            int last = instances - 1;
+            int expected = 0;
+            for (int i = 0; i < instances; i++) {
+                expected += service(i).equals(service(last)) ? 1 : 0;
+            }
+            cluster.kill(follower);
+            long started = System.nanoTime();
+            cluster.start(follower);
+            cluster.awaitHealthy(follower, 600_000);
+            long healthy = System.nanoTime();
+            String list = NS + "/instance/list?consistency=linearizable&serviceName=DEFAULT_GROUP%40%40"
+                    + service(last);
+            while (true) {
+                try {
+                    HttpResponse<String> answer = cluster.get(follower, list, 10_000);
+                    if (answer.statusCode() == 200 && count(answer.body(), "\"instanceId\"") == expected) {
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    // still loading
+                }
+                if (System.nanoTime() - started > TimeUnit.MINUTES.toNanos(10)) {
+                    throw new IllegalStateException("the restarted server did not serve within 10 minutes");
+                }
+                Thread.sleep(20);
+            }
+            long serving = System.nanoTime();
+            System.out.printf("restart of a follower holding %d instances (kill -9, start): health check after "
+                    + "%.2f s, serving its linearizable list of %d instances after %.2f s%n", instances,
+                    (healthy - started) / 1e9, expected, (serving - started) / 1e9);
+        }
+    }
+
+    /** Registers instances 0 .. count-1 through all servers, with long leases if ephemeral; prints the rate. */
+    private static void registerAll(ServerLauncher cluster, int count, boolean ephemeral) throws Exception {
+        long start = System.nanoTime();
+        LongAdder failures = new LongAdder();
+        String kind = ephemeral ? LONG_LEASE : "&ephemeral=false";
+        join(startWorkers(cluster, WORKERS, (worker, connection) -> {
+            for (int i = worker; i < count; i += WORKERS) {
+                String path = NS + "/instance?serviceName=" + service(i) + "&ip=" + ip(i) + "&port=7000" + kind;
+                if (!call(connection, "POST", path) && !call(connection, "POST", path)) {
+                    failures.increment();
+                }
+            }
+        }));
+        double took = (System.nanoTime() - start) / 1e9;
+        System.out.printf("registered %d %s instances in %.1f s (%.0f/s, %d failed twice)%n", count,
+                ephemeral ? "ephemeral" : "persistent", took, count / took, failures.sum());
+    }
+
+    /** What one load-generator thread does with its own connection. */
+    private interface Worker {
+        void run(int worker, KeepAliveConnection connection) throws Exception;
+    }
+
+    /** Starts that many threads, worker w with a connection to server w mod the cluster's size. */
+    private static Thread[] startWorkers(ServerLauncher cluster, int workers, Worker work) {
+        Thread[] threads = new Thread[workers];
+        for (int w = 0; w < workers; w++) {
+            int worker = w;
+            threads[w] = new Thread(() -> {
+                int server = worker % cluster.size();
+                try (KeepAliveConnection connection = new KeepAliveConnection(cluster.host(server),
+                        cluster.port(server), 10_000)) {
+                    work.run(worker, connection);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "load-" + w);
+            threads[w].setDaemon(true);
+            threads[w].start();
+        }
+        return threads;
+    }
+
+    private static void join(Thread[] threads) throws InterruptedException {
+        for (Thread thread : threads) {
+            thread.join();
+        }
+    }
+
+    /** Whether the call was answered 200. */
+    private static boolean call(KeepAliveConnection connection, String method, String path) {
+        try {
+            return connection.call(method, path) == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static KeepAliveConnection[] connections(ServerLauncher cluster) {
+        KeepAliveConnection[] connections = new KeepAliveConnection[cluster.size()];
+        for (int server = 0; server < connections.length; server++) {
+            connections[server] = new KeepAliveConnection(cluster.host(server), cluster.port(server), 10_000);
+        }
+        return connections;
+    }
+
+    private static void close(KeepAliveConnection[] connections) {
+        for (KeepAliveConnection connection : connections) {
+            connection.close();
+        }
+    }
+
+    private static int count(String text, String what) {
+        int count = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + what.length())) {
+            count++;
+        }
+        return count;
     }
 
     private static String service(int instance) {
@@ -197,20 +333,6 @@ public final class NacosBenchmark {
 
     private static String ip(int instance) {
         return "10." + (instance >> 16 & 255) + "." + (instance >> 8 & 255) + "." + (instance & 255);
-    }
-
-    private static void send(ServerLauncher cluster, int instance, String method, String path, Semaphore inFlight,
-                             AtomicLong failures) {
-        HttpRequest request = HttpRequest.newBuilder(cluster.uri(instance % cluster.size(), path))
-                .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody()).build();
-        CompletableFuture<HttpResponse<Void>> sent = ServerLauncher.HTTP.sendAsync(request,
-                HttpResponse.BodyHandlers.discarding());
-        sent.whenComplete((response, error) -> {
-            if (error != null || response.statusCode() != 200) {
-                failures.incrementAndGet();
-            }
-            inFlight.release();
-        });
     }
 
     /** The CPU time (user + system, in clock ticks of 1/100 s) each server's process has used. */
@@ -230,8 +352,8 @@ public final class NacosBenchmark {
         return Long.parseLong(body.substring(at + 12, body.indexOf(',', at)));
     }
 
-    /** Heap in use after a full collection, from jcmd (the JDK's own tool). */
-    private static String heapAfterGc(long pid) throws Exception {
+    /** Heap in use after a full collection in KiB, from jcmd (the JDK's own tool). */
+    private static long heapAfterGcKb(long pid) throws Exception {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         run(jcmd.toString(), String.valueOf(pid), "GC.run");
         String info = run(jcmd.toString(), String.valueOf(pid), "GC.heap_info");
@@ -243,7 +365,7 @@ public final class NacosBenchmark {
                 usedKb += Long.parseLong(m.group(1));
             }
         }
-        return usedKb / 1024 + " MB";
+        return usedKb;
     }
 
     private static String run(String... command) throws Exception {

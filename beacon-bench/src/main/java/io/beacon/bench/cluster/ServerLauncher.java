@@ -62,6 +62,11 @@ final class ServerLauncher implements AutoCloseable {
         return hosts.get(server);
     }
 
+    /** The HTTP port of the server at index. */
+    int port(int server) {
+        return ports.get(server);
+    }
+
     /** The servers' heap (-Xms and -Xmx), 256m unless set before they start. */
     ServerLauncher withHeap(String heap) {
         this.heap = heap;
