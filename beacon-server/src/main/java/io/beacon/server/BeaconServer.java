@@ -91,8 +91,7 @@ public final class BeaconServer implements AutoCloseable {
         HttpServer http = null;
         PushService push = new PushService(new PushBodies(registry, System::currentTimeMillis),
                 PushService.Timing.NACOS);
-        NamingService naming = new NamingService(node, registry, System::currentTimeMillis,
-                service -> push.serviceChanged(service.namespaceId(), service.groupedName()));
+        NamingService naming = new NamingService(node, registry, System::currentTimeMillis, push);
         try {
             node.resolvePeersWith(id -> {
                 InetSocketAddress server = members.httpAddressOf(id);

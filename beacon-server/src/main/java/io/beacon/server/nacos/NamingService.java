@@ -66,10 +66,9 @@ public final class NamingService implements AutoCloseable {
     private boolean leading;
 
     /**
-     * @param changed told of every service whose instances or definition changed, on the apply thread
+     * @param changes told of every service whose instances or definition changed, and of every snapshot restored
      */
-    public NamingService(NodeRuntime node, NamingRegistry registry, LongSupplier clock,
-                         java.util.function.Consumer<ServiceKey> changed) {
+    public NamingService(NodeRuntime node, NamingRegistry registry, LongSupplier clock, ServiceChanges changes) {
         this.node = node;
         this.registry = registry;
         this.clock = clock;
@@ -78,12 +77,12 @@ public final class NamingService implements AutoCloseable {
         registry.addListener(new RegistryListener() {
             @Override
             public void applied(ApplyResult.Applied result) {
-                result.changedServices().forEach(changed);
+                result.changedServices().forEach(changes::serviceChanged);
             }
 
             @Override
             public void restored(List<Instance> ephemeralInstances) {
-                // Subscribers poll every cacheMillis and catch up then.
+                changes.everyServiceChanged();
             }
         });
         node.onNote((from, body) -> beatsFromFollower(body));

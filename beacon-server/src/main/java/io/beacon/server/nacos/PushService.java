@@ -3,6 +3,7 @@ package io.beacon.server.nacos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beacon.registry.model.ServiceKey;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -35,15 +36,16 @@ import java.util.zip.GZIPOutputStream;
  * UDP push to Nacos 1.x subscribers, as nacos-client expects it: a client that polls {@code /instance/list} with a
  * {@code udpPort} subscribes {@code clientIP:udpPort} (not the packet's source) to that service and cluster list;
  * a change to a service is pushed to its subscribers once the changes of the next {@code merge} interval are
- * merged; the packet is {@code {"type":"dom","data":"<the list body>","lastRefTime":<id>}}, gzipped from 1024
- * bytes; an ack ({@code push-ack} with the same lastRefTime, from the subscriber's address) ends it, else it is
- * sent once more after {@code resend} and then counted as failed; a subscriber not refreshed by a poll within
- * {@code zombie} is dropped (swept every {@code sweep}). Per subscriber, a push never goes back in time: a
- * resend is dropped once a newer push went out to the same subscriber.
+ * merged (a snapshot installed on this server counts as a change to every subscribed service); the packet is
+ * {@code {"type":"dom","data":"<the list body>","lastRefTime":<id>}}, gzipped from 1024 bytes; an ack
+ * ({@code push-ack} with the same lastRefTime, from the subscriber's address) ends it, else it is sent once more
+ * after {@code resend} and then counted as failed; a subscriber not refreshed by a poll within {@code zombie} is
+ * dropped (swept every {@code sweep}). Per subscriber, a push never goes back in time: a resend is dropped once a
+ * newer push went out to the same subscriber.
  *
  * <p>All state belongs to one scheduler thread; the UDP event loop and the HTTP threads only post to it.
  */
-public final class PushService implements AutoCloseable {
+public final class PushService implements ServiceChanges, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PushService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int GZIP_FROM_BYTES = 1024;
@@ -138,11 +140,23 @@ public final class PushService implements AutoCloseable {
     /** A service changed: its subscribers get one push for all changes of the next merge interval. */
     public void serviceChanged(String namespaceId, String serviceName) {
         String key = serviceKey(namespaceId, serviceName);
-        scheduler.execute(() -> {
-            if (byService.containsKey(key) && changed.put(key, Boolean.TRUE) == null) {
-                scheduler.schedule(() -> push(key), timing.merge().toMillis(), TimeUnit.MILLISECONDS);
-            }
-        });
+        scheduler.execute(() -> markChanged(key));
+    }
+
+    @Override
+    public void serviceChanged(ServiceKey service) {
+        serviceChanged(service.namespaceId(), service.groupedName());
+    }
+
+    /**
+     * The whole registry was replaced (a snapshot was installed): every subscribed service is treated as changed.
+     * Lists that did not change are pushed too: that costs one push per subscriber per snapshot install, which is
+     * rare, and needs no memory of what each subscriber was sent; nacos-client tells its listeners nothing about
+     * a list equal to the one it holds.
+     */
+    @Override
+    public void everyServiceChanged() {
+        scheduler.execute(() -> byService.keySet().forEach(this::markChanged));
     }
 
     public Stats stats() {
@@ -163,6 +177,13 @@ public final class PushService implements AutoCloseable {
     }
 
     // ---- the scheduler thread ----
+
+    /** Pushes the service's list to its subscribers at the end of this merge interval, if it has any. */
+    private void markChanged(String key) {
+        if (byService.containsKey(key) && changed.put(key, Boolean.TRUE) == null) {
+            scheduler.schedule(() -> push(key), timing.merge().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
 
     private void push(String key) {
         changed.remove(key);

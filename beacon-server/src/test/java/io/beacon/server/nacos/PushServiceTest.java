@@ -2,19 +2,34 @@ package io.beacon.server.nacos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beacon.node.NodeOptions;
+import io.beacon.node.NodeRuntime;
+import io.beacon.raft.Entry;
+import io.beacon.registry.NamingRegistry;
+import io.beacon.registry.command.Commands;
+import io.beacon.registry.model.Instance;
+import io.beacon.registry.model.InstanceKey;
+import io.beacon.registry.model.ServiceKey;
+import io.beacon.server.ServerState;
+import io.beacon.server.kv.KvStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -35,18 +50,34 @@ class PushServiceTest {
     private PushService push;
     private DatagramSocket client;
 
+    @TempDir
+    Path data;
+
+    private NodeRuntime node;
+    private NamingService naming;
+
     private void start() throws Exception {
-        push = new PushService(subscription -> {
+        start(subscription -> {
             renders.incrementAndGet();
             return bodies.getOrDefault(subscription.serviceName(), "{}");
-        }, FAST);
+        });
+    }
+
+    private void start(PushService.Views views) throws Exception {
+        push = new PushService(views, FAST);
         push.start("127.0.0.1");
         client = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"));
         client.setSoTimeout(3000);
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
+        if (naming != null) {
+            naming.close();
+        }
+        if (node != null) {
+            node.close();
+        }
         if (push != null) {
             push.close();
         }
@@ -161,5 +192,54 @@ class PushServiceTest {
         push.serviceChanged("public", "g@@s");
         client.setSoTimeout(800);
         org.assertj.core.api.Assertions.assertThatThrownBy(this::receive).isInstanceOf(SocketTimeoutException.class);
+    }
+
+    /** The registry command at this index, as the log carries it. */
+    private static Entry registryEntry(long index, byte[] command) {
+        return Entry.command(index, 1, ServerState.command(ServerState.REGISTRY, command));
+    }
+
+    private static List<String> hostIps(Received received) throws Exception {
+        List<String> ips = new ArrayList<>();
+        JSON.readTree(received.json().get("data").asText()).get("hosts")
+                .forEach(host -> ips.add(host.get("ip").asText()));
+        return ips;
+    }
+
+    @Test
+    void aSnapshotInstalledOnTheServerIsPushedToItsSubscribers() throws Exception {
+        // A follower's naming side as BeaconServer wires it (no HTTP, the member not started): its state is
+        // changed here as its apply thread would change it.
+        NamingRegistry registry = new NamingRegistry();
+        ServerState state = new ServerState(List.of(new KvStore(), registry));
+        node = NodeRuntime.open(NodeOptions.of(data.resolve("follower"), () -> 1L, List.of(1L), "test-cluster",
+                "a cluster secret for the tests", new InetSocketAddress("127.0.0.1", 0)), state);
+        start(new PushBodies(registry, System::currentTimeMillis));
+        naming = new NamingService(node, registry, System::currentTimeMillis, push);
+        InstanceKey first = new InstanceKey(ServiceKey.of("orders"), "DEFAULT", "10.0.0.1", 8080);
+        InstanceKey second = new InstanceKey(ServiceKey.of("orders"), "DEFAULT", "10.0.0.2", 8080);
+        push.subscribe(new PushService.Subscription("public", "DEFAULT_GROUP@@orders", ""), clientAddress());
+
+        state.apply(registryEntry(1, Commands.registerInstance(1_000, Instance.of(first))));
+        Received applied = receive();
+        assertThat(hostIps(applied)).containsExactly("10.0.0.1");
+        ack(applied);
+
+        // The leader moved on and compacted its log: this server gets the leader's state as a snapshot.
+        NamingRegistry leaderRegistry = new NamingRegistry();
+        ServerState leader = new ServerState(List.of(new KvStore(), leaderRegistry));
+        leader.apply(registryEntry(1, Commands.registerInstance(1_000, Instance.of(first))));
+        leader.apply(registryEntry(2, Commands.registerInstance(2_000, Instance.of(second))));
+        leader.apply(registryEntry(3, Commands.deregisterInstance(3_000, first)));
+        ByteArrayOutputStream snapshot = new ByteArrayOutputStream();
+        leader.writeSnapshot(snapshot);
+        state.restoreSnapshot(new ByteArrayInputStream(snapshot.toByteArray()), 3);
+
+        Received restored = receive();
+        assertThat(hostIps(restored)).as("the snapshot's list, pushed without waiting for a poll")
+                .containsExactly("10.0.0.2");
+        assertThat(restored.json().get("lastRefTime").asLong()).as("never back in time")
+                .isGreaterThan(applied.json().get("lastRefTime").asLong());
+        ack(restored);
     }
 }
