@@ -33,3 +33,10 @@ build_module() {
   rm -f "$log"
   return "$status"
 }
+
+# install_if_missing COMMAND PACKAGE: installs the Debian package that provides COMMAND unless it is on the PATH.
+install_if_missing() {
+  command -v "$1" >/dev/null && return 0
+  echo "$(basename "$0"): $1 is missing; installing $2 (apt-get update && apt-get install -y $2) ..." >&2
+  apt-get update -q >&2 && apt-get install -y -q "$2" >&2
+}

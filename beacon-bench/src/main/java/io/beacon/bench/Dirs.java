@@ -24,6 +24,19 @@ public final class Dirs {
         return total;
     }
 
+    /** Bytes in the regular files in directory and every directory under it. */
+    public static long treeSize(Path directory) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(directory)) {
+            long total = 0;
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                if (Files.isRegularFile(path)) {
+                    total += Files.size(path);
+                }
+            }
+            return total;
+        }
+    }
+
     /** The regular files directly in directory. */
     public static int count(Path directory) throws IOException {
         return files(directory).size();

@@ -1,6 +1,7 @@
 package io.beacon.bench.cluster;
 
 import io.beacon.bench.Dirs;
+import io.beacon.testkit.http.KeepAliveConnection;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,25 +17,28 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The naming service of a real 3-server cluster (separate JVMs, fsync on), through Nacos's Open API:
+ * The naming service of a real 3-server cluster (separate JVMs, fsync on), through Nacos's Open API, driven by
+ * threads of this JVM each holding keep-alive connections ({@link KeepAliveConnection}):
  * <ul>
- *   <li>{@code register [SECONDS]}: persistent registrations through {@code POST /nacos/v1/ns/instance} by 16, 64
- *       and 128 concurrent clients, each waiting for its answer and sending to the servers in turn (as Nacos
- *       clients spread over their server list); registrations/s and p50/p99.</li>
+ *   <li>{@code register [SECONDS] [leader]}: persistent registrations through {@code POST /nacos/v1/ns/instance}
+ *       by 16, 64 and 128 concurrent clients, each waiting for its answer and sending to the servers in turn (as
+ *       Nacos clients spread over their server list), or with {@code leader} all to the leader, to see what
+ *       forwarding through followers costs; registrations/s and p50/p99.</li>
  *   <li>{@code beats [INSTANCES] [SECONDS]}: registers that many ephemeral instances (default 100,000; with
  *       10-minute leases, see {@link #LONG_LEASE}), then beats each every 5 s (light beats, spread over the
- *       servers) for the window, or as close to that rate as the load generator gets; the beats/s reached against
- *       the target, and per server its CPU (share of one core) and CPU per 1,000 beats/s, heap in use after a
- *       full GC, and the log's growth in entries/s — which should be about 0, since beats write nothing unless an
- *       instance's health changes.</li>
+ *       servers) for the window; the beats/s reached against the target and their latency, and per server its CPU
+ *       (share of one core) and CPU per 1,000 beats/s, heap in use after a full GC, and the log's growth in
+ *       entries/s — which should be about 0, since beats write nothing unless an instance's health changes.</li>
+ *   <li>{@code memory [INSTANCES]}: registers that many persistent instances (default 1,000,000), reports the heap
+ *       they take per server, then the restart-to-serving time of a follower holding them.</li>
  * </ul>
  */
 public final class NacosBenchmark {
     private static final String NS = "/nacos/v1/ns";
     /**
      * Metadata giving the benchmark's instances 10-minute leases: registering 100,000 takes longer than the default
-     * 15 s/30 s timeouts, and one client JVM on 2 cores beside three servers cannot send 20,000 beats/s; with long
-     * leases no instance expires while the load generator falls behind, so the figures show what beats cost.
+     * 15 s/30 s timeouts, and the beats start once all are registered; with long leases none expires meanwhile, so
+     * the figures show the steady state of beating instances, not a wave of expiries.
      */
     private static final String LONG_LEASE = "&metadata=" + java.net.URLEncoder.encode(
             "preserved.heart.beat.timeout=600000,preserved.ip.delete.timeout=600000",
@@ -124,8 +129,8 @@ public final class NacosBenchmark {
     private static void beats(int instances, int seconds, Path base) throws Exception {
         try (ServerLauncher cluster = new ServerLauncher(base, 3).withHeap("768m")) {
             cluster.startAll();
-            int leader = cluster.awaitLeader();
             registerAll(cluster, instances, true);
+            int leader = cluster.awaitLeader();
 
             // Each worker beats its share of the instances every 5 s, each instance at its own offset in the period
             // (light beats, as a client sends once registered); measured over the window after one warm-up period.
@@ -197,26 +202,30 @@ public final class NacosBenchmark {
      * its first linearizable list of the last service holding every instance registered there.
      */
     private static void memory(int instances, Path base) throws Exception {
-        try (ServerLauncher cluster = new ServerLauncher(base, 3).withHeap("3g")) {
+        try (ServerLauncher cluster = new ServerLauncher(base, 3).withHeap("3g").withDefaultCollector()) {
             cluster.startAll();
-            int leader = cluster.awaitLeader();
+            cluster.awaitLeader();
             long[] heapBefore = new long[cluster.size()];
             for (int server = 0; server < cluster.size(); server++) {
                 heapBefore[server] = heapAfterGcKb(cluster.pid(server));
             }
-            registerAll(cluster, instances, false);
+            long termBefore = cluster.term(cluster.awaitLeader());
+            BitSet registered = registerAll(cluster, instances, false);
+            int leader = cluster.awaitLeader();
+            System.out.printf("term %d before registering, %d after (a leader change costs a few registrations "
+                    + "their answer)%n", termBefore, cluster.term(leader));
             for (int server = 0; server < cluster.size(); server++) {
                 long used = heapAfterGcKb(cluster.pid(server));
                 System.out.printf("server %d%s: heap in use after full GC %d MB (%d MB before): %.0f MB per "
                         + "1,000,000 instances; data directory %d MB%n", server, server == leader ? " (leader)" : "",
                         used / 1024, heapBefore[server] / 1024,
                         (used - heapBefore[server]) / 1024.0 * 1_000_000 / instances,
-                        Dirs.size(base.resolve("server-" + server)) >> 20);
+                        Dirs.treeSize(base.resolve("server-" + server)) >> 20);
             }
             int follower = (leader + 1) % cluster.size();
             int last = instances - 1;
             int expected = 0;
-            for (int i = 0; i < instances; i++) {
+            for (int i = registered.nextSetBit(0); i >= 0; i = registered.nextSetBit(i + 1)) {
                 expected += service(i).equals(service(last)) ? 1 : 0;
             }
             cluster.kill(follower);
@@ -247,15 +256,23 @@ public final class NacosBenchmark {
         }
     }
 
-    /** Registers instances 0 .. count-1 through all servers, with long leases if ephemeral; prints the rate. */
-    private static void registerAll(ServerLauncher cluster, int count, boolean ephemeral) throws Exception {
+    /**
+     * Registers instances 0 .. count-1 through all servers, with long leases if ephemeral, trying each twice;
+     * prints the rate; the instances registered.
+     */
+    private static BitSet registerAll(ServerLauncher cluster, int count, boolean ephemeral) throws Exception {
+        BitSet registered = new BitSet(count);
         long start = System.nanoTime();
         LongAdder failures = new LongAdder();
         String kind = ephemeral ? LONG_LEASE : "&ephemeral=false";
         join(startWorkers(cluster, WORKERS, (worker, connection) -> {
             for (int i = worker; i < count; i += WORKERS) {
                 String path = NS + "/instance?serviceName=" + service(i) + "&ip=" + ip(i) + "&port=7000" + kind;
-                if (!call(connection, "POST", path) && !call(connection, "POST", path)) {
+                if (call(connection, "POST", path) || call(connection, "POST", path)) {
+                    synchronized (registered) {
+                        registered.set(i);
+                    }
+                } else {
                     failures.increment();
                 }
             }
@@ -263,6 +280,7 @@ public final class NacosBenchmark {
         double took = (System.nanoTime() - start) / 1e9;
         System.out.printf("registered %d %s instances in %.1f s (%.0f/s, %d failed twice)%n", count,
                 ephemeral ? "ephemeral" : "persistent", took, count / took, failures.sum());
+        return registered;
     }
 
     /** What one load-generator thread does with its own connection. */
@@ -352,14 +370,17 @@ public final class NacosBenchmark {
         return Long.parseLong(body.substring(at + 12, body.indexOf(',', at)));
     }
 
-    /** Heap in use after a full collection in KiB, from jcmd (the JDK's own tool). */
+    /**
+     * Heap in use after a full collection in KiB, from jcmd (the JDK's own tool): the sum over the generations it
+     * lists (the parallel collector's young and old, or G1's one heap line).
+     */
     private static long heapAfterGcKb(long pid) throws Exception {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         run(jcmd.toString(), String.valueOf(pid), "GC.run");
         String info = run(jcmd.toString(), String.valueOf(pid), "GC.heap_info");
         long usedKb = 0;
         for (String line : info.split("\n")) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*\\S+\\s+total \\d+K, used (\\d+)K")
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K")
                     .matcher(line);
             if (m.find()) {
                 usedKb += Long.parseLong(m.group(1));

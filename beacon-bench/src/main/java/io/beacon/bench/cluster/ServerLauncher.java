@@ -40,6 +40,7 @@ final class ServerLauncher implements AutoCloseable {
     }
 
     private String heap = "256m";
+    private String collector = "-XX:+UseParallelGC";
 
     /** One server on each of hosts (IP addresses this machine has), with free ports there. */
     ServerLauncher(Path data, List<String> hosts) throws IOException {
@@ -73,6 +74,15 @@ final class ServerLauncher implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The servers run the JVM's default collector (G1, as {@code bin/beacon} runs them) instead of the parallel
+     * one: for heaps of gigabytes, whose parallel collections pause longer than an election timeout.
+     */
+    ServerLauncher withDefaultCollector() {
+        this.collector = null;
+        return this;
+    }
+
     /** The process id of the server at index (for its CPU and memory). */
     long pid(int server) {
         return processes[server].pid();
@@ -93,12 +103,15 @@ final class ServerLauncher implements AutoCloseable {
             cluster.add(hosts.get(i) + ":" + ports.get(i));
         }
         // --host names this server's entry in --cluster and is the address both its listeners bind to.
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms" + heap, "-Xmx" + heap, "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
-                BeaconMain.class.getName(), "start", "--host", hosts.get(server), "--port",
-                String.valueOf(ports.get(server)), "--cluster", String.join(",", cluster), "--data",
-                data.resolve("server-" + server).toString(), "--secret", SECRET, "--config",
-                data.resolve("no-conf").toString());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xms" + heap, "-Xmx" + heap));
+        if (collector != null) {
+            command.add(collector);
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BeaconMain.class.getName(), "start",
+                "--host", hosts.get(server), "--port", String.valueOf(ports.get(server)), "--cluster",
+                String.join(",", cluster), "--data", data.resolve("server-" + server).toString(), "--secret", SECRET,
+                "--config", data.resolve("no-conf").toString()));
         processes[server] = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(data.resolve("server-" + server + ".log").toFile()).start();
     }

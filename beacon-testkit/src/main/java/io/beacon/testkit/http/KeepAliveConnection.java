@@ -1,4 +1,4 @@
-package io.beacon.bench.cluster;
+package io.beacon.testkit.http;
 
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
@@ -11,14 +11,28 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One HTTP/1.1 keep-alive connection used by one thread, one request at a time, with blocking calls. It costs a
- * few microseconds per small request, where {@code java.net.http} costs tens (futures, executors, header maps):
- * enough for one load-generator JVM on a shared 2-core machine to send the 20,000 beats/s the naming benchmark
- * needs beside three servers. Answers must carry {@code Content-Length} (Beacon's always do); their body is
- * discarded. After a {@code Connection: close} answer or an I/O error the next call dials again.
+ * few microseconds per small request, where {@code java.net.http} costs tens (futures, executors, header maps), and
+ * it never sends a request twice: a test client that must record whether an operation may have taken effect needs
+ * exactly that ({@code java.net.http} and {@code HttpURLConnection} may quietly resend). Answers must carry
+ * {@code Content-Length} (Beacon's always do). After a {@code Connection: close} answer or an I/O error the next
+ * call dials again.
  */
-final class KeepAliveConnection implements AutoCloseable {
-    private static final byte[] TAIL = " HTTP/1.1\r\nHost: bench\r\nContent-Length: 0\r\n\r\n"
-            .getBytes(StandardCharsets.US_ASCII);
+public final class KeepAliveConnection implements AutoCloseable {
+    /** A status and the body's bytes. */
+    public record Answer(int status, byte[] body) {
+        public String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The request was not sent: the connection could not be made, so it certainly had no effect. */
+    public static final class NotSentException extends IOException {
+        NotSentException(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
+
+    private static final byte[] NO_BODY = new byte[0];
 
     private final InetSocketAddress address;
     private final int timeoutMillis;
@@ -29,21 +43,30 @@ final class KeepAliveConnection implements AutoCloseable {
     private int start;
     private int end;
 
-    KeepAliveConnection(String host, int port, int timeoutMillis) {
+    /** A connection to host:port (dialled at the first call); timeoutMillis bounds the dial and each read. */
+    public KeepAliveConnection(String host, int port, int timeoutMillis) {
         this.address = new InetSocketAddress(host, port);
         this.timeoutMillis = timeoutMillis;
     }
 
     /** Sends a request without a body and waits for its answer; the status code. */
-    int call(String method, String pathAndQuery) throws IOException {
+    public int call(String method, String pathAndQuery) throws IOException {
+        return exchange(method, pathAndQuery, NO_BODY).status();
+    }
+
+    /**
+     * Sends a request (its body may be empty) and waits for the answer. Throws {@link NotSentException} if no
+     * connection could be made, and another IOException if the answer did not come (the request may have taken
+     * effect).
+     */
+    public Answer exchange(String method, String pathAndQuery, byte[] body) throws IOException {
+        if (socket == null) {
+            dial();
+        }
         try {
-            if (socket == null) {
-                dial();
-            }
-            out.write(method.getBytes(StandardCharsets.US_ASCII));
-            out.write(' ');
-            out.write(pathAndQuery.getBytes(StandardCharsets.US_ASCII));
-            out.write(TAIL);
+            out.write((method + ' ' + pathAndQuery + " HTTP/1.1\r\nHost: " + address.getHostString()
+                    + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
             out.flush();
             return readAnswer();
         } catch (IOException e) {
@@ -52,25 +75,34 @@ final class KeepAliveConnection implements AutoCloseable {
         }
     }
 
-    private void dial() throws IOException {
+    private void dial() throws NotSentException {
         Socket dialed = new Socket();
-        dialed.setTcpNoDelay(true);
-        dialed.connect(address, timeoutMillis);
-        dialed.setSoTimeout(timeoutMillis);
+        try {
+            dialed.setTcpNoDelay(true);
+            dialed.connect(address, timeoutMillis);
+            dialed.setSoTimeout(timeoutMillis);
+            out = new BufferedOutputStream(dialed.getOutputStream(), 4096);
+            in = dialed.getInputStream();
+        } catch (IOException e) {
+            try {
+                dialed.close();
+            } catch (IOException ignored) {
+                // failed anyway
+            }
+            throw new NotSentException("cannot connect to " + address + ": " + e.getMessage(), e);
+        }
         socket = dialed;
-        out = new BufferedOutputStream(dialed.getOutputStream(), 4096);
-        in = dialed.getInputStream();
         start = 0;
         end = 0;
     }
 
-    private int readAnswer() throws IOException {
+    private Answer readAnswer() throws IOException {
         String statusLine = readLine();
         if (!statusLine.startsWith("HTTP/1.1 ") || statusLine.length() < 12) {
             throw new IOException("not an HTTP/1.1 answer: " + statusLine);
         }
         int status = Integer.parseInt(statusLine.substring(9, 12));
-        long length = -1;
+        int length = -1;
         boolean closing = false;
         for (String header = readLine(); !header.isEmpty(); header = readLine()) {
             int colon = header.indexOf(':');
@@ -80,7 +112,7 @@ final class KeepAliveConnection implements AutoCloseable {
             String name = header.substring(0, colon).trim();
             String value = header.substring(colon + 1).trim();
             if (name.equalsIgnoreCase("content-length")) {
-                length = Long.parseLong(value);
+                length = Integer.parseInt(value);
             } else if (name.equalsIgnoreCase("connection") && value.equalsIgnoreCase("close")) {
                 closing = true;
             } else if (name.equalsIgnoreCase("transfer-encoding")) {
@@ -90,11 +122,11 @@ final class KeepAliveConnection implements AutoCloseable {
         if (length < 0) {
             throw new IOException("an answer without Content-Length");
         }
-        skip(length);
+        byte[] body = read(length);
         if (closing) {
             close();
         }
-        return status;
+        return new Answer(status, body);
     }
 
     private String readLine() throws IOException {
@@ -112,15 +144,19 @@ final class KeepAliveConnection implements AutoCloseable {
         }
     }
 
-    private void skip(long bytes) throws IOException {
-        while (bytes > 0) {
+    private byte[] read(int length) throws IOException {
+        byte[] body = new byte[length];
+        int at = 0;
+        while (at < length) {
             if (start == end) {
                 fill();
             }
-            int step = (int) Math.min(bytes, end - start);
+            int step = Math.min(length - at, end - start);
+            System.arraycopy(buffer, start, body, at, step);
             start += step;
-            bytes -= step;
+            at += step;
         }
+        return body;
     }
 
     private void fill() throws IOException {

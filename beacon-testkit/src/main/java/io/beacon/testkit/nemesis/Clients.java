@@ -1,0 +1,110 @@
+package io.beacon.testkit.nemesis;
+
+import io.beacon.testkit.http.KeepAliveConnection;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The nemesis's client processes: one thread each, bound to one node (thread t to node t mod n, so followers are
+ * asked as often as the leader), running the workload's operations one after another and recording each invocation
+ * and completion. An operation that ends in info leaves the process hanging as far as the history knows (it may yet
+ * take effect), so the thread carries on as a new process, as Jepsen's clients do. Requests are never retried.
+ */
+final class Clients {
+    /**
+     * How long a client waits for an answer: beyond the election timeout and beyond the servers' own answer
+     * timeouts, so that an answer that comes is seen, and a stopped or cut-off server still ends in info.
+     */
+    static final int TIMEOUT_MILLIS = 12_000;
+
+    private final Operations operations;
+    private final List<InetSocketAddress> nodes;
+    private final Consumer<HistoryEvent> history;
+    private final long runStart;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final List<Thread> threads = new ArrayList<>();
+    private int nextFinalProcess;
+
+    /**
+     * Clients of the workload against the nodes' HTTP addresses, recording into history with times relative to
+     * runStart (a System.nanoTime() value).
+     */
+    Clients(Operations operations, List<InetSocketAddress> nodes, Consumer<HistoryEvent> history, long runStart) {
+        this.operations = operations;
+        this.nodes = List.copyOf(nodes);
+        this.history = history;
+        this.runStart = runStart;
+    }
+
+    /** Starts that many client threads, each with its own random stream split from seed. */
+    void start(int count, long seed) {
+        SplittableRandom seeds = new SplittableRandom(seed);
+        nextFinalProcess = count * 1_000_000;
+        for (int t = 0; t < count; t++) {
+            int thread = t;
+            SplittableRandom random = seeds.split();
+            Thread client = new Thread(() -> run(thread, count, random), "nemesis-client-" + t);
+            client.setDaemon(true);
+            client.start();
+            threads.add(client);
+        }
+    }
+
+    /** Stops the clients after their current operation (each ends within the client timeout) and waits for them. */
+    void stop() throws InterruptedException {
+        running.set(false);
+        for (Thread thread : threads) {
+            thread.join(TIMEOUT_MILLIS + 5_000L);
+        }
+    }
+
+    /**
+     * After the run: reads every key the workload used once through each node, as processes of their own, so the
+     * final state is part of the checked history. The count of reads that succeeded.
+     */
+    int finalReads() {
+        int succeeded = 0;
+        for (int node = 0; node < nodes.size(); node++) {
+            try (KeepAliveConnection connection = connect(node)) {
+                for (String key : operations.keys()) {
+                    HistoryEvent.Type type = perform(nextFinalProcess++, connection, operations.finalRead(key));
+                    succeeded += type == HistoryEvent.Type.OK ? 1 : 0;
+                }
+            }
+        }
+        return succeeded;
+    }
+
+    private void run(int thread, int count, SplittableRandom random) {
+        int process = thread;
+        try (KeepAliveConnection connection = connect(thread % nodes.size())) {
+            while (running.get()) {
+                if (perform(process, connection, operations.next(random)) == HistoryEvent.Type.INFO) {
+                    process += count;
+                }
+            }
+        }
+    }
+
+    private HistoryEvent.Type perform(int process, KeepAliveConnection connection, Operations.Invocation op) {
+        history.accept(new HistoryEvent(process, HistoryEvent.Type.INVOKE, op.f(), op.key(), op.value(),
+                op.expected(), System.nanoTime() - runStart));
+        Operations.Outcome outcome = operations.perform(connection, op);
+        // A completion repeats the invocation's value and expected value, except that a read or list reports what
+        // it returned.
+        boolean returnsValue = op.f().equals("read") || op.f().equals("list");
+        history.accept(new HistoryEvent(process, outcome.type(), op.f(), op.key(),
+                returnsValue ? outcome.value() : op.value(), op.expected(), System.nanoTime() - runStart));
+        return outcome.type();
+    }
+
+    private KeepAliveConnection connect(int node) {
+        InetSocketAddress address = nodes.get(node);
+        return new KeepAliveConnection(address.getHostString(), address.getPort(), TIMEOUT_MILLIS);
+    }
+}
