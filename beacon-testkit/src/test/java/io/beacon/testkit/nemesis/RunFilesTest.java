@@ -103,6 +103,37 @@ class RunFilesTest {
     }
 
     @Test
+    void concurrentClientsGetAFileInTimeOrderWithEveryOperationPaired() throws Exception {
+        long start = System.nanoTime();
+        int clients = 8;
+        int operationsEach = 500;
+        try (HistoryLog log = HistoryLog.create(directory, () -> System.nanoTime() - start)) {
+            Thread[] threads = new Thread[clients];
+            for (int client = 0; client < clients; client++) {
+                int process = client;
+                threads[client] = new Thread(() -> {
+                    for (int index = 0; index < operationsEach; index++) {
+                        log.invoke(process, "write", "k" + (index % 7), process + "-" + index, null);
+                        log.ok(process, process + "-" + index);
+                    }
+                });
+                threads[client].start();
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        }
+
+        List<HistoryEvent> read = HistoryLog.read(directory.resolve(HistoryLog.FILE_NAME));
+        List<RecordedOperation> operations = RecordedOperation.pair(read);
+
+        assertThat(read).hasSize(2 * clients * operationsEach);
+        assertThat(read).extracting(HistoryEvent::time).isSorted();
+        assertThat(operations).hasSize(clients * operationsEach)
+            .allSatisfy(operation -> assertThat(operation.outcome()).isEqualTo(RecordedOperation.Outcome.OK));
+    }
+
+    @Test
     void eventsAreWrittenWhenTheLogIsClosedEvenIfNeverFlushed() throws Exception {
         HistoryLog log = HistoryLog.create(directory, () -> 1);
         for (int process = 0; process < 1000; process++) {
