@@ -154,9 +154,9 @@ public final class ClusterProcesses implements AutoCloseable {
             preload.add(LaunchOptions.LIBFAKETIME.toString());
             builder.environment().put("FAKETIME_TIMESTAMP_FILE", n.clock.file().toString());
             builder.environment().put("FAKETIME_NO_CACHE", "1");
-            if (!options.fakeMonotonic()) {
-                builder.environment().put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
-            }
+            // See LaunchOptions#faketime: without these two the JVM hangs or spins.
+            builder.environment().put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+            builder.environment().put("FAKETIME_FORCE_MONOTONIC_FIX", "0");
         }
         if (!preload.isEmpty()) {
             builder.environment().put("LD_PRELOAD", String.join(" ", preload));
@@ -168,9 +168,6 @@ public final class ClusterProcesses implements AutoCloseable {
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         n.process = builder.start();
         n.paused = false;
-        if (n.clock != null) {
-            n.clock.started(n.process.info().startInstant().orElse(Instant.now()));
-        }
     }
 
     /** SIGKILL, and waits (up to 10 s) until the process is gone. A paused node dies too. */

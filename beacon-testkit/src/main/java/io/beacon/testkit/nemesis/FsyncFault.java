@@ -69,7 +69,7 @@ final class FsyncFault implements Fault {
             String failure = memberFailure(context, node);
             if (failure != null) {
                 return String.format(Locale.ROOT, "%s stopped by itself %d ms after fsync began to fail: its member "
-                                + "stopped, the process still runs and answers health with 503: %s",
+                                + "stopped, the process still runs (%s)",
                         ClusterProcesses.name(node), millisSince(since), failure);
             }
         }
@@ -77,12 +77,20 @@ final class FsyncFault implements Fault {
                 ClusterProcesses.name(node), millisSince(since));
     }
 
-    /** The health endpoint's error if it says the member stopped, else null. */
+    /**
+     * Why the node's member stopped, or null if it did not say so. The health endpoint of a stopped member answers
+     * 500 "internal error: NodeStoppedException: the member is stopped" (its status call fails before the check
+     * that would answer 503 "the member stopped"), so both are taken; the log line of the failure says why.
+     */
     private static String memberFailure(FaultContext context, int node) {
         try {
             HttpResponse<String> health = context.send(node, "GET", "/beacon/v1/health", Duration.ofMillis(500));
-            if (health.statusCode() == 503 && health.body().contains("the member stopped")) {
-                return health.body();
+            if (health.statusCode() != 200 && (health.body().contains("member is stopped")
+                    || health.body().contains("member stopped"))) {
+                String cause = context.cluster().logSinceLastStart(node).stream()
+                        .filter(line -> line.contains("member failed and stops")).findFirst().orElse("");
+                return "health " + health.statusCode() + " " + health.body() + (cause.isEmpty() ? ""
+                        : "; log: " + cause.trim());
             }
         } catch (Exception e) {
             // not answering: not a verdict either way
