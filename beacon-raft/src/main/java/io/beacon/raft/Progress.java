@@ -154,6 +154,12 @@ final class Progress {
         if (state == State.SNAPSHOT || rejectedIndex != nextIndex - 1) {
             return false;
         }
+        if (rejectedIndex <= matchIndex) {
+            // The follower no longer holds an entry it acknowledged: its storage lost acknowledged writes (a
+            // damaged log recovered by cutting its tail). Forget what it matched and probe down from its hint;
+            // kept, the match would have the leader probe this same index for ever.
+            matchIndex = 0;
+        }
         nextIndex = Math.max(matchIndex + 1, Math.min(rejectedIndex, hintIndex + 1));
         probeSent = false;
         return true;

@@ -167,6 +167,23 @@ class ProgressTest {
     }
 
     @Test
+    void aProbeRejectedAtTheMatchedIndexMeansTheFollowerLostEntriesAndTheMatchIsForgotten() {
+        Progress progress = replicating(5, 4);
+        progress.onSent(10, false);
+        assertThat(progress.onRejected(10, 2)).isTrue();
+        assertThat(progress.nextIndex()).isEqualTo(6);
+        progress.onSent(5, false);
+
+        assertThat(progress.onRejected(5, 2)).as("the answer to the current probe, at the match").isTrue();
+        assertThat(progress.matchIndex()).isZero();
+        assertThat(progress.nextIndex()).isEqualTo(3);
+        progress.onSent(2, false);
+        assertThat(progress.onAccepted(9)).isTrue();
+        assertThat(progress.matchIndex()).isEqualTo(9);
+        assertThat(progress.state()).isEqualTo(Progress.State.REPLICATE);
+    }
+
+    @Test
     void section10_2_1_entriesUnacknowledgedForLongAreReportedStalled() {
         Progress progress = replicating(5, 4);
         for (int i = 0; i < 10; i++) {

@@ -43,6 +43,28 @@ class ReplicationTest {
     }
 
     @Test
+    void aFollowerWhoseLogLostItsAcknowledgedTailIsBroughtBackUpToDate() {
+        TestCluster cluster = new TestCluster(3);
+        cluster.elect(1);
+        for (int i = 0; i < 10; i++) {
+            cluster.node(1).propose(command(i));
+        }
+        cluster.stabilize();
+        // Node 2's disk loses the last 4 entries it had acknowledged (a damaged tail cut at recovery).
+        List<Entry> entries = cluster.disks.get(2L).entries;
+        entries.subList(entries.size() - 4, entries.size()).clear();
+        cluster.restart(2);
+        for (int i = 10; i < 12; i++) {
+            cluster.node(1).propose(command(i));
+        }
+        cluster.stabilize();
+        cluster.tickAll(RaftConfig.DEFAULT_HEARTBEAT_TICKS);
+        cluster.stabilize();
+        assertThat(cluster.node(2).status().lastIndex()).isEqualTo(FIRST_NOOP + 12);
+        assertThat(cluster.node(2).commitIndex()).isEqualTo(FIRST_NOOP + 12);
+    }
+
+    @Test
     void section3_5_proposalsBeforeOneReadyTravelInOneMessagePerFollower() {
         TestCluster cluster = new TestCluster(3);
         cluster.elect(1);
