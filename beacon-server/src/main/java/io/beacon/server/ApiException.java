@@ -32,4 +32,15 @@ final class ApiException extends RuntimeException {
     static ApiException badRequest(String message) {
         return new ApiException(400, message);
     }
+
+    /**
+     * 503 for a request the cluster could not take now. {@code outcome} tells a client whether a write may still
+     * take effect: {@code "not-applied"} (it certainly will not: retry freely) or {@code "unknown"} (it may: read
+     * before retrying a compare-and-set).
+     */
+    static ApiException unavailable(String message, boolean mayApply, Map<String, Object> details) {
+        Map<String, Object> fields = new java.util.LinkedHashMap<>(details);
+        fields.put("outcome", mayApply ? "unknown" : "not-applied");
+        return new ApiException(503, message, fields);
+    }
 }

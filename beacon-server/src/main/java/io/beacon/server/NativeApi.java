@@ -332,23 +332,30 @@ final class NativeApi {
             }
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("leader", leader == null ? null : leader.getHostString() + ":" + leader.getPort());
-            return new ApiException(503, notLeader.getMessage(), details);
+            return ApiException.unavailable(notLeader.getMessage(), false, details);
         }
-        if (cause instanceof NodeStoppedException || cause instanceof NotAppliedException) {
-            return new ApiException(503, cause.getMessage());
+        if (cause instanceof NotAppliedException) {
+            return ApiException.unavailable(cause.getMessage(), false, Map.of());
+        }
+        if (cause instanceof NodeStoppedException) {
+            // The member may have stopped after the write went into its log and out to the others.
+            return ApiException.unavailable(cause.getMessage(), write, Map.of());
         }
         if (cause instanceof OutcomeUnknownException) {
-            return new ApiException(503, cause.getMessage() + "; read before retrying a compare-and-set");
+            return ApiException.unavailable(cause.getMessage() + "; read before retrying a compare-and-set", true,
+                    Map.of());
         }
         if (cause instanceof java.util.concurrent.TimeoutException) {
-            return new ApiException(503, "no answer within " + ANSWER_SECONDS + " s (no leader, or the cluster is "
-                    + "overloaded); a write may still be applied later: read before retrying a compare-and-set");
+            return ApiException.unavailable("no answer within " + ANSWER_SECONDS + " s (no leader, or the cluster "
+                    + "is overloaded); a write may still be applied later: read before retrying a compare-and-set",
+                    write, Map.of());
         }
         if (cause instanceof io.beacon.raft.ProposalRejectedException rejected) {
             // Another membership change in the way conflicts; the others pass within moments: retry.
-            int status = rejected.reason() == io.beacon.raft.ProposalRejectedException.Reason.MEMBERSHIP_CHANGE_IN_PROGRESS
-                    ? 409 : 503;
-            return new ApiException(status, rejected.getMessage(), Map.of("reason", rejected.reason().name()));
+            Map<String, Object> reason = Map.of("reason", rejected.reason().name());
+            return rejected.reason() == io.beacon.raft.ProposalRejectedException.Reason.MEMBERSHIP_CHANGE_IN_PROGRESS
+                    ? new ApiException(409, rejected.getMessage(), reason)
+                    : ApiException.unavailable(rejected.getMessage(), false, reason);
         }
         if (cause instanceof IllegalArgumentException invalid) {
             return new ApiException(400, invalid.getMessage());

@@ -127,7 +127,7 @@ final class NativeRoutes implements Routes {
             if (forwarded) {
                 return CompletableFuture.completedFuture(errorAnswer(503, "not the leader, and the request was "
                         + "already forwarded once", Map.of("leader", forward.leader.getHostString() + ":"
-                        + forward.leader.getPort())));
+                        + forward.leader.getPort(), "outcome", "not-applied")));
             }
             return forward(forward.leader, call);
         }
@@ -146,7 +146,7 @@ final class NativeRoutes implements Routes {
         return forwarder.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                 .thenApply(response -> HttpAnswer.json(response.statusCode(), response.body()))
                 .exceptionally(error -> errorAnswer(503, "the leader at " + leader + " did not answer: "
-                        + error.getMessage(), Map.of()));
+                        + error.getMessage(), Map.of("outcome", "unknown")));
     }
 
     private static HttpAnswer errorAnswer(int status, String message, Map<String, Object> details) {
