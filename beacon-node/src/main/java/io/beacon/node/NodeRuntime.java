@@ -69,6 +69,7 @@ public final class NodeRuntime implements AutoCloseable {
     private long loggedTerm = -1;
     private long loggedLeader = -1;
     private volatile Throwable failure;
+    private final CompletableFuture<Throwable> failed = new CompletableFuture<>();
     private volatile boolean closed;
     /** The leader as of the last Ready, for threads other than the raft thread. */
     private volatile long knownLeader = RaftNode.NONE;
@@ -262,6 +263,11 @@ public final class NodeRuntime implements AutoCloseable {
     /** The first failure that stopped the member, or null. */
     public Throwable failure() {
         return failure;
+    }
+
+    /** Completes with the failure that stopped the member, if one does (never, if the member is closed first). */
+    public CompletableFuture<Throwable> failed() {
+        return failed;
     }
 
     /** Stops the member: no more ticks or messages; writes already handed to the storage finish first. */
@@ -505,6 +511,7 @@ public final class NodeRuntime implements AutoCloseable {
         NodeStoppedException stopped = new NodeStoppedException("the member failed: " + cause, cause);
         proposals.failAll(stopped);
         inbox.add(() -> { });
+        failed.complete(cause);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

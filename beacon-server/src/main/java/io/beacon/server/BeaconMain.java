@@ -28,6 +28,8 @@ import java.util.concurrent.CountDownLatch;
                 BeaconMain.MembersCommand.class, BeaconMain.AddMember.class, BeaconMain.RemoveMember.class,
                 BeaconMain.TransferLeader.class})
 public final class BeaconMain implements Callable<Integer> {
+    /** The exit status of a server whose member stopped on a storage failure (EX_IOERR). */
+    static final int EXIT_MEMBER_FAILED = 74;
 
     public static void main(String[] args) {
         CommandLine commandLine = new CommandLine(new BeaconMain());
@@ -166,6 +168,15 @@ public final class BeaconMain implements Callable<Integer> {
             }, "beacon-stop"));
             System.out.println("Beacon server: member " + server.memberId() + " at http://" + serverConfig.host()
                     + ":" + serverConfig.httpPort() + (serverConfig.standalone() ? " (standalone)" : ""));
+            // Fail-stop: a member whose storage failed never serves again in this process; exiting lets a
+            // supervisor (systemd, a container runtime) restart it, which recovers from what is on disk.
+            // On a thread of its own: exit runs the shutdown hook, which waits for the member's threads, one of
+            // which completes this future.
+            server.node().failed().thenAcceptAsync(cause -> {
+                System.err.println("beacon: the member stopped after a storage failure (" + cause + "); exiting "
+                        + "with status " + EXIT_MEMBER_FAILED + " so that it can be restarted from its disk");
+                System.exit(EXIT_MEMBER_FAILED);
+            }, exit -> new Thread(exit, "beacon-fail-stop").start());
             stopped.await();
             return 0;
         }

@@ -246,10 +246,11 @@ final class NativeApi {
     }
 
     CompletableFuture<Map<String, Object>> health() {
+        if (node.failure() != null) {
+            // Checked first: a stopped member answers no status.
+            return CompletableFuture.failedFuture(new ApiException(503, "the member stopped: " + node.failure()));
+        }
         return node.status().thenApply(status -> {
-            if (node.failure() != null) {
-                throw new ApiException(503, "the member stopped: " + node.failure());
-            }
             if (status.leaderId() == 0) {
                 throw new ApiException(503, "no leader");
             }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 final class ServerProcess implements AutoCloseable {
     private final List<String> arguments;
     private final StringBuilder output = new StringBuilder();
+    private List<String> launcher = List.of();
     private Process process;
 
     ServerProcess(List<String> arguments) {
@@ -31,8 +32,15 @@ final class ServerProcess implements AutoCloseable {
                 "--data", data.toString(), "--secret", secret, "--config", data.resolve("no-conf").toString());
     }
 
+    /** Runs the JVM under a launcher command (e.g. {@code fiu-run -x}) from the next start on. */
+    ServerProcess withLauncher(List<String> launcher) {
+        this.launcher = List.copyOf(launcher);
+        return this;
+    }
+
     ServerProcess start() throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
                 System.getProperty("java.class.path"), BeaconMain.class.getName()));
         command.addAll(arguments);
@@ -47,6 +55,10 @@ final class ServerProcess implements AutoCloseable {
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     boolean isAlive() {
