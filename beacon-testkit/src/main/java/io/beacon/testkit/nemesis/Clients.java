@@ -7,12 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
- * The nemesis's client processes: one thread each, bound to one node (thread t to node t mod n, so followers are
+ * The nemesis's client processes: one thread each, starting on one node (thread t on node t mod n, so followers are
  * asked as often as the leader), running the workload's operations one after another and recording each invocation
- * and completion. An operation that ends in info leaves the process hanging as far as the history knows (it may yet
+ * and completion; after an operation that did not succeed a client pauses briefly and moves to the next node. An operation that ends in info leaves the process hanging as far as the history knows (it may yet
  * take effect), so the thread carries on as a new process, as Jepsen's clients do. Requests are never retried.
  */
 final class Clients {
@@ -21,24 +20,21 @@ final class Clients {
      * timeouts, so that an answer that comes is seen, and a stopped or cut-off server still ends in info.
      */
     static final int TIMEOUT_MILLIS = 12_000;
+    /** The pause after an operation that did not succeed, before the next one (through the next server). */
+    static final int BACKOFF_MILLIS = 100;
 
     private final Operations operations;
     private final List<InetSocketAddress> nodes;
-    private final Consumer<HistoryEvent> history;
-    private final long runStart;
+    private final HistoryLog history;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
     private int nextFinalProcess;
 
-    /**
-     * Clients of the workload against the nodes' HTTP addresses, recording into history with times relative to
-     * runStart (a System.nanoTime() value).
-     */
-    Clients(Operations operations, List<InetSocketAddress> nodes, Consumer<HistoryEvent> history, long runStart) {
+    /** Clients of the workload against the nodes' HTTP addresses, recording into history. */
+    Clients(Operations operations, List<InetSocketAddress> nodes, HistoryLog history) {
         this.operations = operations;
         this.nodes = List.copyOf(nodes);
         this.history = history;
-        this.runStart = runStart;
     }
 
     /** Starts that many client threads, each with its own random stream split from seed. */
@@ -82,24 +78,39 @@ final class Clients {
 
     private void run(int thread, int count, SplittableRandom random) {
         int process = thread;
-        try (KeepAliveConnection connection = connect(thread % nodes.size())) {
+        int node = thread % nodes.size();
+        KeepAliveConnection connection = connect(node);
+        try {
             while (running.get()) {
-                if (perform(process, connection, operations.next(random)) == HistoryEvent.Type.INFO) {
+                HistoryEvent.Type outcome = perform(process, connection, operations.next(random));
+                if (outcome == HistoryEvent.Type.OK) {
+                    continue;
+                }
+                if (outcome == HistoryEvent.Type.INFO) {
                     process += count;
                 }
+                // As a real client does: back off, and try another server.
+                connection.close();
+                node = (node + 1) % nodes.size();
+                connection = connect(node);
+                Thread.sleep(BACKOFF_MILLIS);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            connection.close();
         }
     }
 
     private HistoryEvent.Type perform(int process, KeepAliveConnection connection, Operations.Invocation op) {
-        history.accept(new HistoryEvent(process, HistoryEvent.Type.INVOKE, op.f(), op.key(), op.value(),
-                op.expected(), System.nanoTime() - runStart));
+        history.invoke(process, op.f(), op.key(), op.value(), op.expected());
         Operations.Outcome outcome = operations.perform(connection, op);
-        // A completion repeats the invocation's value and expected value, except that a read or list reports what
-        // it returned.
-        boolean returnsValue = op.f().equals("read") || op.f().equals("list");
-        history.accept(new HistoryEvent(process, outcome.type(), op.f(), op.key(),
-                returnsValue ? outcome.value() : op.value(), op.expected(), System.nanoTime() - runStart));
+        switch (outcome.type()) {
+            case OK -> history.ok(process, outcome.value());
+            case FAIL -> history.fail(process);
+            case INFO -> history.info(process);
+            default -> throw new IllegalStateException("an outcome cannot be " + outcome.type());
+        }
         return outcome.type();
     }
 

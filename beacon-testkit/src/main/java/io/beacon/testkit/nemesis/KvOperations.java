@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The {@code kv} workload: reads (linearizable, the default), writes of unique values and compare-and-sets on
  * {@code /beacon/v1/kv}, over rotating keys. A compare-and-set expects the value a client last saw for the key, so
  * that many of them succeed. Reads that fail are recorded as failed (a read changes nothing); a write or
- * compare-and-set whose answer is a 503 or never comes is recorded as info (it may yet apply); one refused before
- * it was sent, or answered 4xx (409: the value differed), as failed.
+ * compare-and-set whose answer never comes, or is a 503 that does not say {@code "outcome":"not-applied"}, is
+ * recorded as info (it may yet apply); one refused before it was sent, answered 4xx (409: the value differed), or
+ * answered 503 not-applied, as failed.
  */
 final class KvOperations implements Operations {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -85,12 +86,21 @@ final class KvOperations implements Operations {
             if (value != null) {
                 lastSeen.put(op.key(), value);
             }
-            return Outcome.ok(read ? value : null);
+            return Outcome.ok(value);
         }
         if (read) {
             return status == 404 ? Outcome.ok(null) : Outcome.fail();
         }
-        return status >= 500 ? Outcome.info() : Outcome.fail();
+        return status >= 500 && !certainlyNotApplied(answer) ? Outcome.info() : Outcome.fail();
+    }
+
+    /** Whether an error answer says the write will never take effect (Beacon's {@code "outcome":"not-applied"}). */
+    private static boolean certainlyNotApplied(KeepAliveConnection.Answer answer) {
+        try {
+            return "not-applied".equals(JSON.readTree(answer.body()).path("outcome").asText());
+        } catch (IOException notJson) {
+            return false;
+        }
     }
 
     private static String valueIn(KeepAliveConnection.Answer answer) {

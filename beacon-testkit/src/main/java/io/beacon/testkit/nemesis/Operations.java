@@ -31,7 +31,10 @@ interface Operations {
     record Invocation(String f, String key, String value, String expected) {
     }
 
-    /** How an operation ended, and its result (what a read or list returned; null otherwise or if absent). */
+    /**
+     * How an operation ended, and its result: what a read or list returned (null: absent), or for an ok write,
+     * cas, register or deregister the value it set or named.
+     */
     record Outcome(HistoryEvent.Type type, String value) {
         static Outcome ok(String value) {
             return new Outcome(HistoryEvent.Type.OK, value);

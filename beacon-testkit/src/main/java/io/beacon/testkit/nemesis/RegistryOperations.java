@@ -73,7 +73,7 @@ final class RegistryOperations implements Operations {
         }
         int status = answer.status();
         if (status == 200) {
-            return Outcome.ok(list ? instancesIn(answer) : null);
+            return Outcome.ok(list ? instancesIn(answer) : op.value());
         }
         if (list) {
             return Outcome.fail();
