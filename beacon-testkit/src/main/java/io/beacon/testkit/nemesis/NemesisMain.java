@@ -18,7 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * {@code bin/beacon-nemesis}: a fresh cluster of real server JVMs, concurrent clients, faults on a seeded schedule,
  * then heal, settle, final reads through every node, and the check. The last line printed is the verdict; the exit
- * status is 0 only for {@code linearizable}.
+ * status is 0 only for {@code linearizable} from a cluster that also recovered (converged after healing, and
+ * answered every final read), 4 for a linearizable history from a cluster that did not.
  *
  * <p>Partitions need a network namespace of the run's own (the script starts this under {@code unshare --net});
  * there the servers listen on 127.0.0.2, .3, ... with the same ports. Elsewhere (no partition faults) they listen on
@@ -29,6 +30,11 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class NemesisMain implements Callable<Integer> {
     /** Exit status when the run itself could not be carried out (not a verdict). */
     static final int EXIT_ERROR = 3;
+    /**
+     * Exit status of a run whose history is linearizable but whose cluster did not recover: after the faults were
+     * healed it did not converge, or some final read through some server failed.
+     */
+    static final int EXIT_NOT_RECOVERED = 4;
 
     @Option(names = "--nodes", description = "servers: 3 or 5 (default ${DEFAULT-VALUE})")
     int nodes = 3;
@@ -94,6 +100,7 @@ public final class NemesisMain implements Callable<Integer> {
         Operations operations = kind == WorkloadKind.KV ? new KvOperations(8, 150) : new RegistryOperations(8, 150);
         int finalReads;
         int finalReadsPlanned;
+        boolean converged = true;
         try (history; faultLog;
              Firewall firewall = ownNamespace ? Firewall.inOwnNamespace() : null;
              ClusterProcesses cluster = ClusterProcesses.create(layout, options, directory)) {
@@ -120,6 +127,7 @@ public final class NemesisMain implements Callable<Integer> {
             try {
                 cluster.awaitConverged(Duration.ofSeconds(60));
             } catch (ClusterProcesses.NotConvergedException notConverged) {
+                converged = false;
                 System.out.println("the cluster did not converge within 60 s after healing: "
                         + notConverged.getMessage());
             }
@@ -133,7 +141,13 @@ public final class NemesisMain implements Callable<Integer> {
                 Duration.ofSeconds(checkSeconds));
         System.out.print(result.availability().summary());
         System.out.println("report: " + directory.resolve("timeline.html"));
+        boolean recovered = converged && finalReads == finalReadsPlanned;
+        if (!recovered) {
+            System.out.println("NOT RECOVERED: the cluster did not come back whole after the faults were healed "
+                    + "(exit status " + EXIT_NOT_RECOVERED + " if the history is linearizable)");
+        }
         System.out.println(result.verdict().label());
-        return ReportMain.exitStatus(result.verdict());
+        int status = ReportMain.exitStatus(result.verdict());
+        return status == 0 && !recovered ? EXIT_NOT_RECOVERED : status;
     }
 }
