@@ -40,6 +40,8 @@ final class Clients {
     /** Starts that many client threads, each with its own random stream split from seed. */
     void start(int count, long seed) {
         SplittableRandom seeds = new SplittableRandom(seed);
+        // Client processes are thread + k * count (k: the infos that thread had so far); the final reads' processes
+        // start far above any of them.
         nextFinalProcess = count * 1_000_000;
         for (int t = 0; t < count; t++) {
             int thread = t;
