@@ -16,17 +16,26 @@ final class ServerTestSupport {
     private ServerTestSupport() {
     }
 
-    /** An HTTP port that is free on 127.0.0.1, and whose peer port (1000 lower) is free too. */
+    /** Every port {@link #freeHttpPort} handed out, HTTP and peer: free now, but maybe not yet bound. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * An HTTP port that is free on 127.0.0.1, and whose peer port (1000 lower) is free too, neither handed out
+     * before (a test asks for several before it starts any server; one's peer port must not be another's HTTP
+     * port).
+     */
     static int freeHttpPort() throws IOException {
         for (int attempt = 0; attempt < 100; attempt++) {
             int port;
             try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
                 port = probe.getLocalPort();
             }
-            if (port <= 1000) {
+            if (port <= 1000 || HANDED_OUT.contains(port) || HANDED_OUT.contains(port - 1000)) {
                 continue;
             }
             try (ServerSocket peer = new ServerSocket(port - 1000, 1, InetAddress.getByName("127.0.0.1"))) {
+                HANDED_OUT.add(port);
+                HANDED_OUT.add(port - 1000);
                 return port;
             } catch (IOException taken) {
                 // try another
