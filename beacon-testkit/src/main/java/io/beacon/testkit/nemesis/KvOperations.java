@@ -75,10 +75,8 @@ final class KvOperations implements Operations {
                         + URLEncoder.encode(op.expected(), StandardCharsets.UTF_8), bytes(op.value()));
                 default -> throw new IllegalArgumentException("unknown kv operation " + op.f());
             };
-        } catch (KeepAliveConnection.NotSentException e) {
-            return Outcome.fail();
         } catch (IOException e) {
-            return read ? Outcome.fail() : Outcome.info();
+            return Outcome.unanswered(e, read);
         }
         int status = answer.status();
         if (status == 200) {
@@ -91,7 +89,7 @@ final class KvOperations implements Operations {
         if (read) {
             return status == 404 ? Outcome.ok(null) : Outcome.fail();
         }
-        return status >= 500 && !certainlyNotApplied(answer) ? Outcome.info() : Outcome.fail();
+        return Outcome.refusedWrite(status, certainlyNotApplied(answer));
     }
 
     /** Whether an error answer says the write will never take effect (Beacon's {@code "outcome":"not-applied"}). */

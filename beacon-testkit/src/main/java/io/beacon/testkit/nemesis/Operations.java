@@ -47,5 +47,20 @@ interface Operations {
         static Outcome info() {
             return new Outcome(HistoryEvent.Type.INFO, null);
         }
+
+        /**
+         * A request that got no answer: one never sent, or a read, certainly changed nothing; any other may have.
+         */
+        static Outcome unanswered(java.io.IOException error, boolean read) {
+            return read || error instanceof KeepAliveConnection.NotSentException ? fail() : info();
+        }
+
+        /**
+         * A write answered with an error status: a 4xx never applies, a 5xx may still, unless the server said it
+         * will not.
+         */
+        static Outcome refusedWrite(int status, boolean saidNotApplied) {
+            return status >= 500 && !saidNotApplied ? info() : fail();
+        }
     }
 }

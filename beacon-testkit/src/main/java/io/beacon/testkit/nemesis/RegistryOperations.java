@@ -66,10 +66,8 @@ final class RegistryOperations implements Operations {
                 case "deregister" -> connection.exchange("DELETE", INSTANCE + "?" + instanceQuery(op), new byte[0]);
                 default -> throw new IllegalArgumentException("unknown registry operation " + op.f());
             };
-        } catch (KeepAliveConnection.NotSentException e) {
-            return Outcome.fail();
         } catch (IOException e) {
-            return list ? Outcome.fail() : Outcome.info();
+            return Outcome.unanswered(e, list);
         }
         int status = answer.status();
         if (status == 200) {
@@ -78,7 +76,8 @@ final class RegistryOperations implements Operations {
         if (list) {
             return Outcome.fail();
         }
-        return status >= 500 ? Outcome.info() : Outcome.fail();
+        // Nacos's error answers are plain text, with nothing that says whether a write may still apply.
+        return Outcome.refusedWrite(status, false);
     }
 
     private static String instanceQuery(Invocation op) {
