@@ -69,7 +69,8 @@ run_bench_main() {
 # bench_prepare: builds the jar if it is missing or stale (exits 70 if the build fails), and sets bench_pin to the
 # taskset prefix BEACON_BENCH_CPUS asks for (empty if unset).
 bench_prepare() {
-  if needs_build "$bench_jar" beacon-bench beacon-raft beacon-storage beacon-transport beacon-node beacon-server; then
+  if needs_build "$bench_jar" beacon-bench beacon-testkit beacon-raft beacon-storage beacon-transport beacon-node \
+    beacon-registry beacon-server; then
     build_module beacon-bench package || exit 70
   fi
   bench_pin=()

@@ -11,20 +11,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * operations they count as done, and the latencies they record into the histogram, which they lock while
  * recording), and are stopped.
  */
-final class LoadStep {
+public final class LoadStep {
     /** Operations per second and latency percentiles over the measured seconds. */
-    record Result(double perSecond, double p50Millis, double p99Millis) {
+    public record Result(double perSecond, double p50Millis, double p99Millis, double p999Millis) {
     }
 
     /** Starts the clients; each runs while running is true, counts what it completes and records its latency. */
-    interface Clients {
+    public interface Clients {
         List<Thread> start(AtomicBoolean running, AtomicLong done, Histogram latency);
     }
 
     private LoadStep() {
     }
 
-    static Result run(int seconds, Clients clients) throws InterruptedException {
+    public static Result run(int seconds, Clients clients) throws InterruptedException {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong done = new AtomicLong();
         Histogram latency = new Histogram(3);
@@ -45,6 +45,6 @@ final class LoadStep {
             thread.join(5000);
         }
         return new Result(count / (double) seconds, measured.getValueAtPercentile(50) / 1e6,
-                measured.getValueAtPercentile(99) / 1e6);
+                measured.getValueAtPercentile(99) / 1e6, measured.getValueAtPercentile(99.9) / 1e6);
     }
 }

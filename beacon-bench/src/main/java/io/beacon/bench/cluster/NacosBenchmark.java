@@ -1,6 +1,7 @@
 package io.beacon.bench.cluster;
 
 import io.beacon.bench.Dirs;
+import io.beacon.bench.ProcessStats;
 import io.beacon.testkit.http.KeepAliveConnection;
 import org.HdrHistogram.Histogram;
 
@@ -190,7 +191,7 @@ public final class NacosBenchmark {
                 double cpu = (cpuAfter[server] - cpuBefore[server]) / 100.0 / window;
                 System.out.printf("server %d%s: cpu %.0f%% of a core (%.1f%% per 1,000 beats/s), heap in use after "
                         + "full GC %d MB%n", server, server == leader ? " (leader)" : "", cpu * 100,
-                        cpu * 100 / (beatsPerSecond / 1000), heapAfterGcKb(cluster.pid(server)) / 1024);
+                        cpu * 100 / (beatsPerSecond / 1000), ProcessStats.heapAfterGcKb(cluster.pid(server)) / 1024);
             }
         }
     }
@@ -201,13 +202,15 @@ public final class NacosBenchmark {
      * kills a follower with SIGKILL, starts it again and times it to serving: to its health check answering, and to
      * its first linearizable list of the last service holding every instance registered there.
      */
-    private static void memory(int instances, Path base) throws Exception {
+    public static Memory memory(int instances, Path base) throws Exception {
         try (ServerLauncher cluster = new ServerLauncher(base, 3).withHeap("3g").withDefaultCollector()) {
             cluster.startAll();
             cluster.awaitLeader();
+            List<Double> heapPerMillion = new ArrayList<>();
+            long diskMb = 0;
             long[] heapBefore = new long[cluster.size()];
             for (int server = 0; server < cluster.size(); server++) {
-                heapBefore[server] = heapAfterGcKb(cluster.pid(server));
+                heapBefore[server] = ProcessStats.heapAfterGcKb(cluster.pid(server));
             }
             long termBefore = cluster.term(cluster.awaitLeader());
             BitSet registered = registerAll(cluster, instances, false);
@@ -215,7 +218,9 @@ public final class NacosBenchmark {
             System.out.printf("term %d before registering, %d after (a leader change costs a few registrations "
                     + "their answer)%n", termBefore, cluster.term(leader));
             for (int server = 0; server < cluster.size(); server++) {
-                long used = heapAfterGcKb(cluster.pid(server));
+                long used = ProcessStats.heapAfterGcKb(cluster.pid(server));
+                heapPerMillion.add((used - heapBefore[server]) / 1024.0 * 1_000_000 / instances);
+                diskMb = Math.max(diskMb, Dirs.treeSize(base.resolve("server-" + server)) >> 20);
                 System.out.printf("server %d%s: heap in use after full GC %d MB (%d MB before): %.0f MB per "
                         + "1,000,000 instances; data directory %d MB%n", server, server == leader ? " (leader)" : "",
                         used / 1024, heapBefore[server] / 1024,
@@ -253,7 +258,18 @@ public final class NacosBenchmark {
             System.out.printf("restart of a follower holding %d instances (kill -9, start): health check after "
                     + "%.2f s, serving its linearizable list of %d instances after %.2f s%n", instances,
                     (healthy - started) / 1e9, expected, (serving - started) / 1e9);
+            heapPerMillion.sort(null);
+            return new Memory(instances, Dirs.percentile(heapPerMillion, 50), diskMb, (healthy - started) / 1e9,
+                    (serving - started) / 1e9);
         }
+    }
+
+    /**
+     * What the memory mode measured: the servers' median heap per 1,000,000 instances, the largest data directory,
+     * and a restarted follower's seconds to its health check and to serving its linearizable list.
+     */
+    public record Memory(int instances, double heapMbPerMillion, long diskMb, double healthySeconds,
+                         double servingSeconds) {
     }
 
     /**
@@ -281,6 +297,24 @@ public final class NacosBenchmark {
         System.out.printf("registered %d %s instances in %.1f s (%.0f/s, %d failed twice)%n", count,
                 ephemeral ? "ephemeral" : "persistent", took, count / took, failures.sum());
         return registered;
+    }
+
+    /**
+     * Registers one persistent instance in each of the services {@code service-FROM} to {@code service-(TO-1)},
+     * through all servers, trying each twice; returns how many failed both times.
+     */
+    public static long registerServices(ServerLauncher cluster, int from, int to) throws InterruptedException {
+        LongAdder failures = new LongAdder();
+        join(startWorkers(cluster, WORKERS, (worker, connection) -> {
+            for (int i = from + worker; i < to; i += WORKERS) {
+                String path = NS + "/instance?serviceName=service-" + i + "&ip=" + ip(i) + "&port=7000"
+                        + "&ephemeral=false";
+                if (!call(connection, "POST", path) && !call(connection, "POST", path)) {
+                    failures.increment();
+                }
+            }
+        }));
+        return failures.sum();
     }
 
     /** What one load-generator thread does with its own connection. */
@@ -357,9 +391,7 @@ public final class NacosBenchmark {
     private static long[] cpuTicks(ServerLauncher cluster) throws Exception {
         long[] ticks = new long[cluster.size()];
         for (int server = 0; server < cluster.size(); server++) {
-            String stat = Files.readString(Path.of("/proc/" + cluster.pid(server) + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            ticks[server] = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            ticks[server] = ProcessStats.cpuTicks(cluster.pid(server));
         }
         return ticks;
     }
@@ -368,32 +400,6 @@ public final class NacosBenchmark {
         String body = cluster.get(server, "/beacon/v1/cluster", 5000).body();
         int at = body.indexOf("\"lastIndex\":");
         return Long.parseLong(body.substring(at + 12, body.indexOf(',', at)));
-    }
-
-    /**
-     * Heap in use after a full collection in KiB, from jcmd (the JDK's own tool): the sum over the generations it
-     * lists (the parallel collector's young and old, or G1's one heap line).
-     */
-    private static long heapAfterGcKb(long pid) throws Exception {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        run(jcmd.toString(), String.valueOf(pid), "GC.run");
-        String info = run(jcmd.toString(), String.valueOf(pid), "GC.heap_info");
-        long usedKb = 0;
-        for (String line : info.split("\n")) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K")
-                    .matcher(line);
-            if (m.find()) {
-                usedKb += Long.parseLong(m.group(1));
-            }
-        }
-        return usedKb;
-    }
-
-    private static String run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        process.waitFor(30, TimeUnit.SECONDS);
-        return output;
     }
 
     private static String summary(String catalog) {

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * address it is given: all on 127.0.0.1 with different ports, or one loopback address each (127.0.0.2, ...) so
  * that a firewall rule on one server's address cuts that server off.
  */
-final class ServerLauncher implements AutoCloseable {
+public final class ServerLauncher implements AutoCloseable {
     static final String SECRET = "the benchmark cluster's secret";
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     /** How long {@link #leader()} and {@link #term(int)} wait for a server's view of the cluster. */
@@ -35,7 +35,7 @@ final class ServerLauncher implements AutoCloseable {
     private final Process[] processes;
 
     /** The given number of servers, all on 127.0.0.1. */
-    ServerLauncher(Path data, int servers) throws IOException {
+    public ServerLauncher(Path data, int servers) throws IOException {
         this(data, Collections.nCopies(servers, "127.0.0.1"));
     }
 
@@ -43,7 +43,7 @@ final class ServerLauncher implements AutoCloseable {
     private String collector = "-XX:+UseParallelGC";
 
     /** One server on each of hosts (IP addresses this machine has), with free ports there. */
-    ServerLauncher(Path data, List<String> hosts) throws IOException {
+    public ServerLauncher(Path data, List<String> hosts) throws IOException {
         this.data = data;
         this.hosts = List.copyOf(hosts);
         this.ports = new ArrayList<>();
@@ -54,22 +54,27 @@ final class ServerLauncher implements AutoCloseable {
     }
 
     /** How many servers there are. */
-    int size() {
+    public int size() {
         return hosts.size();
     }
 
+    /** The port the server at index listens on for its peers: 1000 below its HTTP port, as BeaconMain sets it. */
+    public int peerPort(int server) {
+        return ports.get(server) - 1000;
+    }
+
     /** The address the server at index listens on. */
-    String host(int server) {
+    public String host(int server) {
         return hosts.get(server);
     }
 
     /** The HTTP port of the server at index. */
-    int port(int server) {
+    public int port(int server) {
         return ports.get(server);
     }
 
     /** The servers' heap (-Xms and -Xmx), 256m unless set before they start. */
-    ServerLauncher withHeap(String heap) {
+    public ServerLauncher withHeap(String heap) {
         this.heap = heap;
         return this;
     }
@@ -78,17 +83,17 @@ final class ServerLauncher implements AutoCloseable {
      * The servers run the JVM's default collector (G1, as {@code bin/beacon} runs them) instead of the parallel
      * one: for heaps of gigabytes, whose parallel collections pause longer than an election timeout.
      */
-    ServerLauncher withDefaultCollector() {
+    public ServerLauncher withDefaultCollector() {
         this.collector = null;
         return this;
     }
 
     /** The process id of the server at index (for its CPU and memory). */
-    long pid(int server) {
+    public long pid(int server) {
         return processes[server].pid();
     }
 
-    void startAll() throws Exception {
+    public void startAll() throws Exception {
         for (int i = 0; i < size(); i++) {
             start(i);
         }
@@ -97,7 +102,7 @@ final class ServerLauncher implements AutoCloseable {
         }
     }
 
-    void start(int server) throws IOException {
+    public void start(int server) throws IOException {
         List<String> cluster = new ArrayList<>();
         for (int i = 0; i < size(); i++) {
             cluster.add(hosts.get(i) + ":" + ports.get(i));
@@ -116,7 +121,7 @@ final class ServerLauncher implements AutoCloseable {
                 .redirectOutput(data.resolve("server-" + server + ".log").toFile()).start();
     }
 
-    void kill(int server) throws InterruptedException {
+    public void kill(int server) throws InterruptedException {
         processes[server].destroyForcibly();
         processes[server].waitFor(10, TimeUnit.SECONDS);
     }
@@ -127,7 +132,7 @@ final class ServerLauncher implements AutoCloseable {
      * that has not yet heard of the new term) the one with the higher term is taken. Takes at most the status
      * timeout, and the whole of it while some server does not answer.
      */
-    int leader() {
+    public int leader() {
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
         for (int i = 0; i < size(); i++) {
             answers.add(processes[i] == null || !processes[i].isAlive() ? null
@@ -156,7 +161,7 @@ final class ServerLauncher implements AutoCloseable {
     }
 
     /** Waits up to 30 s for a server to say it leads; its index. */
-    int awaitLeader() throws InterruptedException {
+    public int awaitLeader() throws InterruptedException {
         for (int i = 0; i < 600; i++) {
             int leader = leader();
             if (leader >= 0) {
@@ -168,7 +173,7 @@ final class ServerLauncher implements AutoCloseable {
     }
 
     /** The term the server at index reports, or -1. */
-    long term(int server) {
+    public long term(int server) {
         try {
             return termIn(HTTP.send(statusRequest(server), HttpResponse.BodyHandlers.ofString()).body());
         } catch (Exception e) {
@@ -187,23 +192,23 @@ final class ServerLauncher implements AutoCloseable {
         return Long.parseLong(body.substring(at + 7, body.indexOf(',', at)));
     }
 
-    HttpResponse<String> get(int server, String path, long timeoutMillis) throws Exception {
+    public HttpResponse<String> get(int server, String path, long timeoutMillis) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(uri(server, path)).timeout(Duration.ofMillis(timeoutMillis)).GET()
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Writes key through the server at index; the HTTP status. */
-    int put(int server, String key, byte[] value, long timeoutMillis) throws Exception {
+    public int put(int server, String key, byte[] value, long timeoutMillis) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(uri(server, "/beacon/v1/kv/" + key))
                         .timeout(Duration.ofMillis(timeoutMillis)).PUT(HttpRequest.BodyPublishers.ofByteArray(value))
                         .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    URI uri(int server, String path) {
+    public URI uri(int server, String path) {
         return URI.create("http://" + hosts.get(server) + ":" + ports.get(server) + path);
     }
 
-    void awaitHealthy(int server, long timeoutMillis) throws Exception {
+    public void awaitHealthy(int server, long timeoutMillis) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (System.nanoTime() < deadline) {
             try {
