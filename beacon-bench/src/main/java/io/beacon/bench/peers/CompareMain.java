@@ -1,0 +1,208 @@
+package io.beacon.bench.peers;
+
+import io.beacon.bench.Dirs;
+import io.beacon.bench.cluster.LoadStep;
+import io.beacon.bench.cluster.NacosBenchmark;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code bin/beacon-bench}: Beacon next to etcd and SOFAJRaft on this machine, in one run, with one load generator
+ * ({@link KvLoad}) and one failover timer ({@link FailoverTrials}); Beacon's idle cost next to Nacos 1.1.4's
+ * heartbeat for the same services ({@link NacosBeat}); Beacon's memory per million instances. Writes a Markdown
+ * report with a chart per table, and ends with three lines of ratios.
+ */
+@Command(name = "beacon-bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Beacon side by side with etcd and SOFAJRaft: writes, linearizable reads, failover, idle "
+                + "cost and memory; a Markdown report with SVG charts.")
+public final class CompareMain implements Callable<Integer> {
+    @Option(names = "--quick", description = "Writes at 16 and 128 clients (4 s each) and 5 failover trials per "
+            + "system: under 5 minutes. Other options given still apply.")
+    boolean quick;
+
+    @Option(names = "--systems", split = ",", description = "Which systems, in order (default: "
+            + "beacon,etcd,etcd-http,sofajraft; --quick: beacon,etcd,sofajraft).")
+    List<String> systems;
+
+    @Option(names = "--clients", split = ",", description = "Concurrent clients per step (default 1,16,64,128; "
+            + "--quick: 16,128).")
+    List<Integer> clients;
+
+    @Option(names = "--seconds", description = "Measured seconds per step, after 2 s of warm-up (default 10; "
+            + "--quick: 4).")
+    Integer seconds;
+
+    @Option(names = "--reads", negatable = true, description = "Measure linearizable reads too (default: yes; "
+            + "--quick: no).")
+    Boolean reads;
+
+    @Option(names = "--trials", description = "Failover trials per system, 0 for none (default 20; --quick: 5).")
+    Integer trials;
+
+    @Option(names = "--services", split = ",", description = "Idle cost at these numbers of services, none to "
+            + "skip (default 1000,10000,100000; --quick: none).")
+    List<String> services;
+
+    @Option(names = "--idle-seconds", defaultValue = "20", description = "Measured seconds of each idle step.")
+    int idleSeconds;
+
+    @Option(names = "--memory", description = "Instances for the memory table, 0 to skip (default 1000000; "
+            + "--quick: 0).")
+    Integer memoryInstances;
+
+    @Option(names = "--out", description = "Where the report goes (default bench-results, --quick: "
+            + "bench-results/quick, in the source checkout).")
+    Path out;
+
+    @Option(names = "--data", description = "Where the clusters keep their data, deleted at the end (default "
+            + "beacon-bench/target/compare in the source checkout).")
+    Path data;
+
+    private final PrintStream log;
+
+    public CompareMain() {
+        this(System.out);
+    }
+
+    CompareMain(PrintStream log) {
+        this.log = log;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new CompareMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        applyDefaults();
+        String machine = Machine.describe();
+        log.println("machine: " + machine);
+        Measured measured = new Measured();
+        try {
+            for (String system : systems) {
+                measureSystem(system, measured);
+            }
+            if (!services.isEmpty()) {
+                measureIdle(measured);
+            }
+            NacosBenchmark.Memory memory = null;
+            if (memoryInstances > 0) {
+                Path memoryData = data.resolve("memory");
+                Files.createDirectories(memoryData);
+                memory = NacosBenchmark.memory(memoryInstances, memoryData);
+            }
+            String after = Machine.load();
+            log.println("load after: " + after);
+            ComparisonReport report = new ComparisonReport(measured, memory, clients, idleServices(),
+                    Report.caption(machine, after + " after the run", LocalDate.now().toString()));
+            report.write(out);
+            log.println();
+            log.println(report.markdown());
+            log.println("report: " + out.resolve("report.md"));
+            for (String line : report.ratioLines()) {
+                log.println(line);
+            }
+        } finally {
+            Dirs.delete(data);
+        }
+        return 0;
+    }
+
+    private void applyDefaults() {
+        if (systems == null) {
+            systems = quick ? List.of("beacon", "etcd", "sofajraft")
+                    : List.of("beacon", "etcd", "etcd-http", "sofajraft");
+        }
+        for (String system : systems) {
+            Systems.check(system);
+        }
+        if (clients == null) {
+            clients = quick ? List.of(16, 128) : List.of(1, 16, 64, 128);
+        }
+        seconds = seconds != null ? seconds : quick ? 4 : 10;
+        reads = reads != null ? reads : !quick;
+        trials = trials != null ? trials : quick ? 5 : 20;
+        if (services == null) {
+            services = quick ? List.of() : List.of("1000", "10000", "100000");
+        }
+        services = services.stream().filter(s -> !s.isBlank() && !s.equals("none")).toList();
+        memoryInstances = memoryInstances != null ? memoryInstances : quick ? 0 : 1_000_000;
+        // bin/beacon-bench names the source checkout, so that the defaults do not depend on the directory it is
+        // run from.
+        Path checkout = Path.of(System.getProperty("beacon.repo", "."));
+        out = out != null ? out : checkout.resolve(quick ? "bench-results/quick" : "bench-results");
+        data = data != null ? data : checkout.resolve("beacon-bench/target/compare");
+    }
+
+    private List<Integer> idleServices() {
+        List<Integer> counts = new ArrayList<>();
+        for (String count : services) {
+            counts.add(Integer.parseInt(count.trim()));
+        }
+        return counts;
+    }
+
+    /** Starts a fresh cluster of the system, runs its load steps and its failover trials, and stops it. */
+    private void measureSystem(String system, Measured measured) throws Exception {
+        Path dir = data.resolve(system);
+        Files.createDirectories(dir);
+        try (KvCluster cluster = Systems.create(system, dir)) {
+            log.printf("%n== %s: starting 3 nodes (load %s)%n", cluster.name(), Machine.load());
+            cluster.start();
+            for (int count : clients) {
+                LoadStep.Result step = KvLoad.step(cluster, KvLoad.Kind.WRITES, count, seconds);
+                measured.write(cluster.name(), count, step);
+                log.printf("%s writes, %3d clients: %8.0f/s  p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms%n",
+                        cluster.name(), count, step.perSecond(), step.p50Millis(), step.p99Millis(),
+                        step.p999Millis());
+            }
+            if (reads) {
+                for (int count : clients) {
+                    LoadStep.Result step = KvLoad.step(cluster, KvLoad.Kind.READS, count, seconds);
+                    measured.read(cluster.name(), count, step);
+                    log.printf("%s linearizable reads, %3d clients: %8.0f/s  p50 %.2f ms  p99 %.2f ms  p99.9 %.2f "
+                            + "ms%n", cluster.name(), count, step.perSecond(), step.p50Millis(), step.p99Millis(),
+                            step.p999Millis());
+                }
+            }
+            if (trials > 0 && Systems.measuresFailover(system)) {
+                measured.failover.put(cluster.name(), FailoverTrials.run(cluster, trials, log));
+            }
+        } finally {
+            Dirs.delete(dir);
+        }
+    }
+
+    /** Beacon idle with growing numbers of services, each holding one persistent instance. */
+    private void measureIdle(Measured measured) throws Exception {
+        Path dir = data.resolve("idle");
+        Files.createDirectories(dir);
+        try (BeaconCluster cluster = new BeaconCluster(dir)) {
+            log.printf("%n== idle cost: beacon (load %s)%n", Machine.load());
+            cluster.start();
+            int registered = 0;
+            for (int count : idleServices()) {
+                long failed = NacosBenchmark.registerServices(cluster.servers(), registered, count);
+                registered = count;
+                Thread.sleep(5000);
+                IdleCost.Figures idle = IdleCost.measure(cluster, idleSeconds);
+                measured.idle.put(count, idle);
+                log.printf("beacon idle with %d services (%d registrations failed twice): %.0f bytes/s between "
+                        + "nodes, CPU %.1f%% of a core (3 nodes)%n", count, failed, idle.peerBytesPerSecond(),
+                        idle.cpuPercentOfCore());
+            }
+        } finally {
+            Dirs.delete(dir);
+        }
+    }
+}
