@@ -4,6 +4,9 @@ import io.beacon.bench.Dirs;
 import io.beacon.bench.cluster.LoadStep;
 import io.beacon.bench.cluster.NacosBenchmark;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,6 +87,7 @@ public final class CompareMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        quietLogs();
         applyDefaults();
         String machine = Machine.describe();
         log.println("machine: " + machine);
@@ -116,6 +120,17 @@ public final class CompareMain implements Callable<Integer> {
             Dirs.delete(data);
         }
         return 0;
+    }
+
+    /**
+     * Warnings only, and from the etcd client errors only: it warns of every request that fails, and failover
+     * makes many fail on purpose.
+     */
+    private static void quietLogs() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
+            context.getLogger("io.etcd.jetcd").setLevel(Level.ERROR);
+        }
     }
 
     private void applyDefaults() {
