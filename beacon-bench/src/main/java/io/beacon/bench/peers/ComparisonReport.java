@@ -135,7 +135,7 @@ final class ComparisonReport {
     private void failoverTable() {
         List<String> systems = new ArrayList<>(measured.failover.keySet());
         Table table = report.table("Failover: kill -9 of the leader under load, to the first write a surviving "
-                + "node acknowledges", "trials", systems, "ms");
+                + "node acknowledges", "percentile", systems, "ms");
         for (int percent : new int[] {50, 99}) {
             Map<String, Double> row = new LinkedHashMap<>();
             measured.failover.forEach((system, millis) -> row.put(system, percentile(millis, percent)));
@@ -146,9 +146,9 @@ final class ComparisonReport {
         table.row("max", max);
         addRatios(table, systems);
         int trials = measured.failover.values().iterator().next().size();
-        table.note(trials + " trials per system, the killed node restarted after each. Nacos 1.1.4 by its "
-                + "constants: 15-20 s to notice the leader is gone plus about 5 s to the new leader's first beat, "
-                + "so 20,000-25,000 ms of failed writes.");
+        table.note(trials + (trials == 1 ? " trial" : " trials") + " per system, the killed node restarted "
+                + "after each. Nacos 1.1.4 by its constants: 15-20 s to notice the leader is gone plus about 5 s "
+                + "to the new leader's first beat, so 20,000-25,000 ms of failed writes.");
     }
 
     private void idleTables(List<Integer> services) {
