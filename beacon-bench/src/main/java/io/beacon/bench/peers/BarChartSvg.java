@@ -65,8 +65,8 @@ final class BarChartSvg {
         drawBars(scale, left, groupWidth(plotWidth), plotBottom);
         if (!table.unit().isEmpty()) {
             double middle = PLOT_TOP + PLOT_HEIGHT / 2;
-            svg.append("<text x=\"14\" y=\"").append(n(middle)).append("\" text-anchor=\"middle\" transform=\"rotate(-90 14 ")
-                    .append(n(middle)).append(")\">").append(Xml.escape(table.unit())).append("</text>\n");
+            svg.append("<text x=\"14\" y=\"").append(n(middle))
+                    .append("\" text-anchor=\"middle\" transform=\"rotate(-90 14 ").append(n(middle)).append(")\">").append(Xml.escape(table.unit())).append("</text>\n");
         }
         text(left + plotWidth / 2, plotBottom + 36, "middle", "font-style=\"italic\"", table.rowHeader());
         drawLegend(legend);

@@ -154,7 +154,8 @@ public final class NacosBeat {
     /** Prints the figures for 1,000, 10,000 and 100,000 services. */
     public static void main(String[] args) {
         System.out.println("Nacos 1.1.4 Raft heartbeat, 3 nodes: one beat every " + HEARTBEAT_DUE_MS
-                + " ms from the leader to each of " + FOLLOWERS + " followers (HTTP bytes, TCP/IP headers not counted)");
+                + " ms from the leader to each of " + FOLLOWERS
+                + " followers (HTTP bytes, TCP/IP headers not counted)");
         String format = "%9s %9s %12s %12s %11s %8s %11s %7s %13s%n";
         System.out.printf(Locale.ROOT, format, "services", "datums", "packet JSON", "raw JSON", "gzipped",
                 "req head", "request", "reply", "bytes/s");
