@@ -66,7 +66,8 @@ final class BarChartSvg {
         if (!table.unit().isEmpty()) {
             double middle = PLOT_TOP + PLOT_HEIGHT / 2;
             svg.append("<text x=\"14\" y=\"").append(n(middle))
-                    .append("\" text-anchor=\"middle\" transform=\"rotate(-90 14 ").append(n(middle)).append(")\">").append(Xml.escape(table.unit())).append("</text>\n");
+                    .append("\" text-anchor=\"middle\" transform=\"rotate(-90 14 ").append(n(middle))
+                    .append(")\">").append(Xml.escape(table.unit())).append("</text>\n");
         }
         text(left + plotWidth / 2, plotBottom + 36, "middle", "font-style=\"italic\"", table.rowHeader());
         drawLegend(legend);
