@@ -43,9 +43,9 @@ final class ComparisonReport {
         }
         report.note("Every system runs as three processes on loopback on the same machine, with fsync on, driven "
                 + "by the same closed-loop load generator (each client waits for its answer; 64-byte values; "
-                + "requests go to the leader). Ratios are Beacon's figure divided by the peer's: above 1 is "
-                + "better for Beacon in operations per second, below 1 is better for Beacon in milliseconds and "
-                + "bytes.");
+                + "requests go to the leader). Every ratio is the way round that puts Beacon ahead above 1: "
+                + "Beacon's figure over the peer's for operations per second, the peer's over Beacon's for "
+                + "milliseconds and bytes.");
     }
 
     /** Writes report.md and the charts into dir. */
@@ -97,15 +97,16 @@ final class ComparisonReport {
         }
         List<String> systems = new ArrayList<>(steps.keySet());
         table(what + "/s (64-byte values, fsync on, 3 nodes)", "clients", systems, what.toLowerCase(Locale.ROOT)
-                + "/s", steps, clients, LoadStep.Result::perSecond);
-        table(what + ": p50 latency", "clients", systems, "ms", steps, clients, LoadStep.Result::p50Millis);
-        table(what + ": p99 latency", "clients", systems, "ms", steps, clients, LoadStep.Result::p99Millis);
-        table(what + ": p99.9 latency", "clients", systems, "ms", steps, clients, LoadStep.Result::p999Millis);
+                + "/s", steps, clients, LoadStep.Result::perSecond, true);
+        table(what + ": p50 latency", "clients", systems, "ms", steps, clients, LoadStep.Result::p50Millis, false);
+        table(what + ": p99 latency", "clients", systems, "ms", steps, clients, LoadStep.Result::p99Millis, false);
+        table(what + ": p99.9 latency", "clients", systems, "ms", steps, clients, LoadStep.Result::p999Millis,
+                false);
     }
 
     private void table(String title, String rowHeader, List<String> systems, String unit,
                        Map<String, Map<Integer, LoadStep.Result>> steps, List<Integer> clients,
-                       ToDoubleFunction<LoadStep.Result> figure) {
+                       ToDoubleFunction<LoadStep.Result> figure, boolean moreIsBetter) {
         Table table = report.table(title, rowHeader, systems, unit);
         for (int count : clients) {
             Map<String, Double> row = new LinkedHashMap<>();
@@ -117,17 +118,25 @@ final class ComparisonReport {
             }
             table.row(String.valueOf(count), row);
         }
-        addRatios(table, systems);
+        addRatios(table, systems, moreIsBetter);
     }
 
-    /** A ratio column of Beacon to each peer in the table. */
-    private static void addRatios(Table table, List<String> systems) {
+    /**
+     * A ratio column for each peer in the table, the way round that puts Beacon ahead above 1: Beacon's figure
+     * over the peer's where more is better (operations per second), the peer's over Beacon's where less is
+     * (milliseconds, bytes).
+     */
+    private static void addRatios(Table table, List<String> systems, boolean moreIsBetter) {
         if (!systems.contains(BEACON)) {
             return;
         }
         for (String peer : systems) {
             if (!peer.equals(BEACON)) {
-                table.ratio(BEACON + "/" + peer, BEACON, peer);
+                if (moreIsBetter) {
+                    table.ratio(BEACON + "/" + peer, BEACON, peer);
+                } else {
+                    table.ratio(peer + "/" + BEACON, peer, BEACON);
+                }
             }
         }
     }
@@ -144,7 +153,7 @@ final class ComparisonReport {
         Map<String, Double> max = new LinkedHashMap<>();
         measured.failover.forEach((system, millis) -> max.put(system, percentile(millis, 100)));
         table.row("max", max);
-        addRatios(table, systems);
+        addRatios(table, systems, false);
         int trials = measured.failover.values().iterator().next().size();
         table.note(trials + (trials == 1 ? " trial" : " trials") + " per system, the killed node restarted "
                 + "after each. Nacos 1.1.4 by its constants: 15-20 s to notice the leader is gone plus about 5 s "
@@ -161,10 +170,11 @@ final class ComparisonReport {
             if (idle == null) {
                 continue;
             }
-            bytes.row(String.valueOf(count), idle.peerBytesPerSecond(), NacosBeat.of(count).bytesPerSecond());
-            cpu.row(String.valueOf(count), idle.cpuPercentOfCore());
+            String label = String.format(Locale.ROOT, "%,d", count);
+            bytes.row(label, idle.peerBytesPerSecond(), NacosBeat.of(count).bytesPerSecond());
+            cpu.row(label, idle.cpuPercentOfCore());
         }
-        bytes.ratio(BEACON + "/nacos", BEACON, NACOS);
+        bytes.ratio("nacos/" + BEACON, NACOS, BEACON);
         bytes.note("Beacon measured: TCP payload between its nodes as the kernel counts it (ss), each service "
                 + "holding one persistent instance, no client traffic. Nacos 1.1.4: its leader's beat for the same "
                 + "services built byte for byte (every key with its timestamp, JSON inside JSON, gzip) with its "
@@ -173,8 +183,8 @@ final class ComparisonReport {
     }
 
     private void memoryTable(NacosBenchmark.Memory memory) {
-        Table table = report.table("Memory and restart with " + memory.instances() + " persistent instances "
-                + "(1,000 per service)", "figure", List.of(BEACON), "");
+        Table table = report.table(String.format(Locale.ROOT, "Memory and restart with %,d persistent instances "
+                + "(1,000 per service)", memory.instances()), "figure", List.of(BEACON), "");
         table.row("heap MB per 1,000,000 instances", memory.heapMbPerMillion());
         table.row("data directory MB", (double) memory.diskMb());
         table.row("restart to health check, s", memory.healthySeconds());
