@@ -84,7 +84,7 @@ public final class BeaconServer implements AutoCloseable {
         }
         long newMemberId = memberId;
         NodeOptions options = new NodeOptions(raftDirectory, () -> newMemberId, voters,
-                RaftConfig.defaults(1, List.of()), config.tickMillis(),
+                raftConfig(config), config.tickMillis(),
                 io.beacon.storage.StorageOptions.DEFAULTS, config.clusterId(), config.secret(), config.peerAddress());
         NamingRegistry registry = new NamingRegistry();
         NodeRuntime node = NodeRuntime.open(options, new ServerState(List.of(store, registry)));
@@ -120,6 +120,13 @@ public final class BeaconServer implements AutoCloseable {
             node.close();
             throw e;
         }
+    }
+
+    /** Beacon's Raft defaults, with the snapshot interval the configuration asks for. */
+    private static RaftConfig raftConfig(ServerConfig config) {
+        RaftConfig defaults = RaftConfig.defaults(1, List.of());
+        return defaults.withSnapshots(config.snapshotEntries(), defaults.snapshotBytes(), defaults.logTailEntries(),
+                defaults.snapshotChunkBytes());
     }
 
     public long memberId() {

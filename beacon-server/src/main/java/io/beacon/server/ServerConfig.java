@@ -22,8 +22,8 @@ import java.util.Properties;
  */
 public record ServerConfig(String host, int httpPort, int peerPortOffset, Path dataDirectory, boolean standalone,
                            boolean join, List<InetSocketAddress> cluster, String clusterId, String secret,
-                           long tickMillis, int maxValueBytes, boolean authEnabled, Map<String, String> authUsers,
-                           long authTokenTtlSeconds) {
+                           long tickMillis, long snapshotEntries, int maxValueBytes, boolean authEnabled,
+                           Map<String, String> authUsers, long authTokenTtlSeconds) {
 
     /** Every setting with its default. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -40,6 +40,7 @@ public record ServerConfig(String host, int httpPort, int peerPortOffset, Path d
         defaults.put("beacon.cluster.id", "beacon");
         defaults.put("beacon.cluster.secret", "");
         defaults.put("beacon.tick.millis", "50");
+        defaults.put("beacon.snapshot.entries", "100000");
         defaults.put("beacon.kv.max.value.bytes", String.valueOf(1 << 20));
         defaults.put("beacon.auth.enabled", "false");
         defaults.put("beacon.auth.users", "");
@@ -214,6 +215,7 @@ public record ServerConfig(String host, int httpPort, int peerPortOffset, Path d
         return new ServerConfig(host, httpPort, offset, Path.of(settings.get("beacon.data.dir")), standalone, join,
                 List.copyOf(cluster), settings.get("beacon.cluster.id"), secret,
                 integer(settings, "beacon.tick.millis", 1, 10_000),
+                integer(settings, "beacon.snapshot.entries", 100, Integer.MAX_VALUE),
                 integer(settings, "beacon.kv.max.value.bytes", 1, 16 << 20), authEnabled, users,
                 integer(settings, "beacon.auth.token.ttl.seconds", 1, Integer.MAX_VALUE));
     }

@@ -60,6 +60,16 @@ class ServerConfigTest {
     }
 
     @Test
+    void snapshotIntervalDefaultsToAHundredThousandEntriesAndRefusesTooFew() {
+        assertThat(load(Map.of(), new Properties(), Map.of("beacon.standalone", "true")).snapshotEntries())
+                .isEqualTo(100_000);
+        assertThat(load(Map.of("BEACON_SNAPSHOT_ENTRIES", "5000"), new Properties(),
+                Map.of("beacon.standalone", "true")).snapshotEntries()).isEqualTo(5000);
+        assertThatThrownBy(() -> load(Map.of(), new Properties(), Map.of("beacon.standalone", "true",
+                "beacon.snapshot.entries", "50"))).hasMessageContaining("beacon.snapshot.entries");
+    }
+
+    @Test
     void authenticationUsersAndAStandaloneSecretNobodyCanGuess() {
         ServerConfig config = load(Map.of(), new Properties(), Map.of("beacon.standalone", "true",
                 "beacon.auth.enabled", "true", "beacon.auth.users", "nacos:s3cret:with:colons, ops:pw"));

@@ -42,6 +42,8 @@ import java.util.stream.Stream;
 public final class ClusterProcesses implements AutoCloseable {
     /** How long one status request may take; a paused or cut-off server costs this much. */
     private static final Duration STATUS_TIMEOUT = Duration.ofMillis(1000);
+    /** The servers' beacon.snapshot.entries: a tenth of the default, as the nemesis ran before it was raised. */
+    private static final int SNAPSHOT_ENTRIES = 10_000;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
     private final ClusterLayout layout;
@@ -133,7 +135,9 @@ public final class ClusterProcesses implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                         .toString(), "-Xmx" + options.heap(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), BeaconMain.class.getName(), "start",
+                // Snapshots far more often than the default, so that faults meet compaction and snapshot
+                // installs in a run of minutes.
+                "-Dbeacon.snapshot.entries=" + SNAPSHOT_ENTRIES, "-cp", System.getProperty("java.class.path"), BeaconMain.class.getName(), "start",
                 "--host", layout.host(node), "--port", String.valueOf(layout.httpPort(node)),
                 "--cluster", layout.clusterArgument(), "--data", dataDirectory(node).toString(),
                 "--secret", options.secret(), "--config", noConfig.toString()));
