@@ -1,5 +1,7 @@
 package io.beacon.bench.peers;
 
+import io.beacon.testkit.Markup;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -56,7 +58,7 @@ final class BarChartSvg {
         svg.append("<svg xmlns=\"").append(NAMESPACE).append("\" version=\"1.1\" width=\"").append(n(width))
                 .append("\" height=\"").append(n(height)).append("\" viewBox=\"0 0 ").append(n(width)).append(' ')
                 .append(n(height)).append("\" font-family=\"sans-serif\" font-size=\"12\">\n");
-        svg.append("<title>").append(Xml.escape(table.title())).append("</title>\n");
+        svg.append("<title>").append(Markup.escape(table.title())).append("</title>\n");
         svg.append("<rect class=\"background\" x=\"0\" y=\"0\" width=\"").append(n(width)).append("\" height=\"")
                 .append(n(height)).append("\" fill=\"#ffffff\"/>\n");
         text(width / 2, 24, "middle", "font-size=\"15\" font-weight=\"bold\"", table.title());
@@ -67,7 +69,7 @@ final class BarChartSvg {
             double middle = PLOT_TOP + PLOT_HEIGHT / 2;
             svg.append("<text x=\"14\" y=\"").append(n(middle))
                     .append("\" text-anchor=\"middle\" transform=\"rotate(-90 14 ").append(n(middle))
-                    .append(")\">").append(Xml.escape(table.unit())).append("</text>\n");
+                    .append(")\">").append(Markup.escape(table.unit())).append("</text>\n");
         }
         text(left + plotWidth / 2, plotBottom + 36, "middle", "font-style=\"italic\"", table.rowHeader());
         drawLegend(legend);
@@ -124,7 +126,7 @@ final class BarChartSvg {
                         .append("\" width=\"").append(n(barWidth * 0.92)).append("\" height=\"")
                         .append(n(Math.abs(y(scale, value) - zero))).append("\" fill=\"").append(colour(s))
                         .append("\"><title>")
-                        .append(Xml.escape(systems.get(s) + ", " + table.rowHeader() + " " + label + ": "
+                        .append(Markup.escape(systems.get(s) + ", " + table.rowHeader() + " " + label + ": "
                                 + Numbers.figure(value, -1) + (table.unit().isEmpty() ? "" : " " + table.unit())))
                         .append("</title></rect>\n");
             }
@@ -174,7 +176,7 @@ final class BarChartSvg {
         if (attributes != null) {
             svg.append(' ').append(attributes);
         }
-        svg.append('>').append(Xml.escape(content)).append("</text>\n");
+        svg.append('>').append(Markup.escape(content)).append("</text>\n");
     }
 
     private static String colour(int index) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beacon.testkit.Markup;
 import io.beacon.testkit.lin.Verdict;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,12 +65,13 @@ public final class TimelineHtml {
     public static String render(List<RecordedOperation> operations, FaultTimeline faults, HistoryVerdict verdict,
                                 Availability availability) {
         Map<String, String> values = new HashMap<>();
-        values.put("TITLE", escape("Beacon nemesis " + verdict.workload().label() + ": " + verdict.verdict()));
-        values.put("VERDICT", escape(verdict.verdict().label()));
+        values.put("TITLE", Markup.escape("Beacon nemesis " + verdict.workload().label() + ": "
+                + verdict.verdict()));
+        values.put("VERDICT", Markup.escape(verdict.verdict().label()));
         values.put("VERDICT_CLASS", cssClass(verdict.verdict()));
-        values.put("SUMMARY", escape("workload " + verdict.workload().label() + ", " + operations.size()
+        values.put("SUMMARY", Markup.escape("workload " + verdict.workload().label() + ", " + operations.size()
             + " operations; " + verdict.summary()));
-        values.put("AVAILABILITY", escape(availability.summary().strip()));
+        values.put("AVAILABILITY", Markup.escape(availability.summary().strip()));
         values.put("DATA", data(operations, faults, verdict));
         return fill(template(), values);
     }
@@ -272,29 +274,5 @@ public final class TimelineHtml {
             }
             return null;
         }
-    }
-
-    /**
-     * Escapes text for HTML and XML: the five markup characters, and control characters that XML forbids become
-     * U+FFFD.
-     */
-    static String escape(String text) {
-        StringBuilder escaped = new StringBuilder(text.length() + 16);
-        for (int index = 0; index < text.length(); index++) {
-            char character = text.charAt(index);
-            switch (character) {
-                case '<' -> escaped.append("&lt;");
-                case '>' -> escaped.append("&gt;");
-                case '&' -> escaped.append("&amp;");
-                case '"' -> escaped.append("&quot;");
-                case '\'' -> escaped.append("&#39;");
-                default -> {
-                    boolean forbidden = character < 0x20 && character != '\n' && character != '\r'
-                        && character != '\t' || character == 0xFFFE || character == 0xFFFF;
-                    escaped.append(forbidden ? '\uFFFD' : character);
-                }
-            }
-        }
-        return escaped.toString();
     }
 }
