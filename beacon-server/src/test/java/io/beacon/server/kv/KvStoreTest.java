@@ -86,6 +86,27 @@ class KvStoreTest {
     }
 
     @Test
+    void aSnapshotListsTheKeysInOrderWhateverOrderTheyCameIn() throws Exception {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            keys.add("key-" + i);
+        }
+        java.util.Collections.shuffle(keys, new java.util.Random(7));
+        keys.forEach(key -> apply(KvStore.put(key, text("v"), null)));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        store.writeSnapshot(bytes);
+
+        ByteArrayInputStream in = new ByteArrayInputStream(bytes.toByteArray());
+        assertThat(io.beacon.server.kv.proto.KvSnapshotHeader.parseDelimitedFrom(in).getKeys()).isEqualTo(1000);
+        java.util.List<String> written = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            written.add(io.beacon.server.kv.proto.KvRecord.parseDelimitedFrom(in).getKey());
+        }
+        assertThat(written).as("replicas with the same keys write the same snapshot").isSorted()
+                .containsExactlyInAnyOrderElementsOf(keys);
+    }
+
+    @Test
     void aTruncatedSnapshotOrAForeignCommandIsRefused() throws Exception {
         apply(KvStore.put("a", text("1"), null));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
