@@ -86,6 +86,33 @@ class KvStoreTest {
     }
 
     @Test
+    void changesAfterARestoreReachTheNextSnapshot() throws Exception {
+        for (int i = 0; i < 37; i++) {
+            apply(KvStore.put("key-" + i, text("first"), null));
+        }
+        KvStore restored = new KvStore();
+        restored.restoreSnapshot(new ByteArrayInputStream(snapshotOf(store)), index);
+        restored.apply(Entry.command(++index, 1, KvStore.put("key-5", text("second"), null)));
+        restored.apply(Entry.command(++index, 1, KvStore.delete("key-6", null)));
+        restored.apply(Entry.command(++index, 1, KvStore.put("key-99", text("new"), null)));
+
+        KvStore again = new KvStore();
+        again.restoreSnapshot(new ByteArrayInputStream(snapshotOf(restored)), index);
+        assertThat(again.get("key-5").value()).isEqualTo(text("second"));
+        assertThat(again.get("key-5").version()).isEqualTo(2);
+        assertThat(again.get("key-6")).isNull();
+        assertThat(again.get("key-99").value()).isEqualTo(text("new"));
+        assertThat(again.size()).isEqualTo(37);
+        assertThat(again.revision()).isEqualTo(40);
+    }
+
+    private static byte[] snapshotOf(KvStore store) throws java.io.IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        store.writeSnapshot(bytes);
+        return bytes.toByteArray();
+    }
+
+    @Test
     void aSnapshotListsTheKeysInOrderWhateverOrderTheyCameIn() throws Exception {
         java.util.List<String> keys = new java.util.ArrayList<>();
         for (int i = 0; i < 1000; i++) {
