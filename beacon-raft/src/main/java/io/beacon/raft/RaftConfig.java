@@ -21,7 +21,10 @@ import java.util.List;
  *                             a positive value lets a leader answer reads from its lease for this many ticks
  *                             after a heartbeat round a majority acknowledged — safe only while the tick rates
  *                             of the nodes differ by less than the margin electionTicksMin - leaseTicks leaves
- * @param maxInflightMessages  AppendEntries messages a leader keeps in flight to one follower
+ * @param maxInflightMessages  AppendEntries messages a leader keeps in flight to one follower; with 1 the leader
+ *                             sends the next batch when the last is acknowledged (Beacon's server does, see
+ *                             {@code beacon.replication.inflight}), so under load each message carries
+ *                             everything proposed meanwhile
  * @param maxEntriesPerMessage entries one AppendEntries carries at most
  * @param maxBytesPerMessage   payload bytes one AppendEntries carries at most (at least one entry is always sent)
  * @param randomSeed           seeds the election timeout randomization; the core owns no other randomness

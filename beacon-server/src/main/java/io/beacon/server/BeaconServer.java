@@ -122,11 +122,12 @@ public final class BeaconServer implements AutoCloseable {
         }
     }
 
-    /** Beacon's Raft defaults, with the snapshot interval the configuration asks for. */
+    /** Beacon's Raft defaults, with the snapshot interval and replication window the configuration asks for. */
     private static RaftConfig raftConfig(ServerConfig config) {
         RaftConfig defaults = RaftConfig.defaults(1, List.of());
         return defaults.withSnapshots(config.snapshotEntries(), defaults.snapshotBytes(), defaults.logTailEntries(),
-                defaults.snapshotChunkBytes());
+                defaults.snapshotChunkBytes()).withFlowControl(config.replicationInflight(),
+                defaults.maxEntriesPerMessage(), defaults.maxBytesPerMessage());
     }
 
     public long memberId() {

@@ -22,7 +22,7 @@ import java.util.Properties;
  */
 public record ServerConfig(String host, int httpPort, int peerPortOffset, Path dataDirectory, boolean standalone,
                            boolean join, List<InetSocketAddress> cluster, String clusterId, String secret,
-                           long tickMillis, long snapshotEntries, int maxValueBytes, boolean authEnabled,
+                           long tickMillis, long snapshotEntries, int replicationInflight, int maxValueBytes, boolean authEnabled,
                            Map<String, String> authUsers, long authTokenTtlSeconds) {
 
     /** Every setting with its default. */
@@ -41,6 +41,7 @@ public record ServerConfig(String host, int httpPort, int peerPortOffset, Path d
         defaults.put("beacon.cluster.secret", "");
         defaults.put("beacon.tick.millis", "50");
         defaults.put("beacon.snapshot.entries", "100000");
+        defaults.put("beacon.replication.inflight", "1");
         defaults.put("beacon.kv.max.value.bytes", String.valueOf(1 << 20));
         defaults.put("beacon.auth.enabled", "false");
         defaults.put("beacon.auth.users", "");
@@ -216,6 +217,7 @@ public record ServerConfig(String host, int httpPort, int peerPortOffset, Path d
                 List.copyOf(cluster), settings.get("beacon.cluster.id"), secret,
                 integer(settings, "beacon.tick.millis", 1, 10_000),
                 integer(settings, "beacon.snapshot.entries", 100, Integer.MAX_VALUE),
+                integer(settings, "beacon.replication.inflight", 1, 1024),
                 integer(settings, "beacon.kv.max.value.bytes", 1, 16 << 20), authEnabled, users,
                 integer(settings, "beacon.auth.token.ttl.seconds", 1, Integer.MAX_VALUE));
     }

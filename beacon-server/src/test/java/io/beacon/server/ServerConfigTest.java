@@ -70,6 +70,16 @@ class ServerConfigTest {
     }
 
     @Test
+    void replicationWindowDefaultsToOneMessageAndIsBounded() {
+        assertThat(load(Map.of(), new Properties(), Map.of("beacon.standalone", "true")).replicationInflight())
+                .isEqualTo(1);
+        assertThat(load(Map.of(), new Properties(), Map.of("beacon.standalone", "true",
+                "beacon.replication.inflight", "64")).replicationInflight()).isEqualTo(64);
+        assertThatThrownBy(() -> load(Map.of(), new Properties(), Map.of("beacon.standalone", "true",
+                "beacon.replication.inflight", "0"))).hasMessageContaining("beacon.replication.inflight");
+    }
+
+    @Test
     void authenticationUsersAndAStandaloneSecretNobodyCanGuess() {
         ServerConfig config = load(Map.of(), new Properties(), Map.of("beacon.standalone", "true",
                 "beacon.auth.enabled", "true", "beacon.auth.users", "nacos:s3cret:with:colons, ops:pw"));
