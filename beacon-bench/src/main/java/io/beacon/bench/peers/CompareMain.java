@@ -177,17 +177,17 @@ public final class CompareMain implements Callable<Integer> {
             for (int count : clients) {
                 LoadStep.Result step = KvLoad.step(cluster, KvLoad.Kind.WRITES, count, seconds);
                 measured.write(cluster.name(), count, step);
-                log.printf("%s writes, %3d clients: %8.0f/s  p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms%n",
-                        cluster.name(), count, step.perSecond(), step.p50Millis(), step.p99Millis(),
-                        step.p999Millis());
+                log.printf("%s writes, %3d clients: %8.0f/s  p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  server CPU "
+                        + "%.0f µs/write%n", cluster.name(), count, step.perSecond(), step.p50Millis(),
+                        step.p99Millis(), step.p999Millis(), step.cpuMicrosPerOp());
             }
             if (reads) {
                 for (int count : clients) {
                     LoadStep.Result step = KvLoad.step(cluster, KvLoad.Kind.READS, count, seconds);
                     measured.read(cluster.name(), count, step);
                     log.printf("%s linearizable reads, %3d clients: %8.0f/s  p50 %.2f ms  p99 %.2f ms  p99.9 %.2f "
-                            + "ms%n", cluster.name(), count, step.perSecond(), step.p50Millis(), step.p99Millis(),
-                            step.p999Millis());
+                            + "ms  server CPU %.0f µs/read%n", cluster.name(), count, step.perSecond(),
+                            step.p50Millis(), step.p99Millis(), step.p999Millis(), step.cpuMicrosPerOp());
                 }
             }
             if (trials > 0 && Systems.measuresFailover(system)) {

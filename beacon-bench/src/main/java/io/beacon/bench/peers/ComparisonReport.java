@@ -102,6 +102,9 @@ final class ComparisonReport {
         table(what + ": p99 latency", "clients", systems, "ms", steps, clients, LoadStep.Result::p99Millis, false);
         table(what + ": p99.9 latency", "clients", systems, "ms", steps, clients, LoadStep.Result::p999Millis,
                 false);
+        // Less sensitive than throughput to what else the shared machine runs: compare efficiency with it.
+        table(what + ": server CPU per operation (the 3 processes, user + system)", "clients", systems, "µs", steps,
+                clients, LoadStep.Result::cpuMicrosPerOp, false);
     }
 
     private void table(String title, String rowHeader, List<String> systems, String unit,

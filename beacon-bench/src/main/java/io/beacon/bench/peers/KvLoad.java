@@ -1,5 +1,6 @@
 package io.beacon.bench.peers;
 
+import io.beacon.bench.ProcessStats;
 import io.beacon.bench.cluster.LoadStep;
 
 import org.HdrHistogram.Histogram;
@@ -35,7 +36,20 @@ public final class KvLoad {
             throws InterruptedException {
         int leader = Clusters.awaitLeader(cluster);
         return LoadStep.run(seconds, (running, done, latency) ->
-                start(cluster, kind, clients, leader, running, done, latency));
+                start(cluster, kind, clients, leader, running, done, latency), () -> serverCpuTicks(cluster));
+    }
+
+    /** The CPU time of the cluster's node processes together, in clock ticks. */
+    private static long serverCpuTicks(KvCluster cluster) {
+        long ticks = 0;
+        for (int node = 0; node < cluster.size(); node++) {
+            try {
+                ticks += ProcessStats.cpuTicks(cluster.pid(node));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read the CPU time of node " + node, e);
+            }
+        }
+        return ticks;
     }
 
     /** Starts the clients, which run until running turns false; they count what is answered and record latency. */

@@ -56,6 +56,10 @@ class CompareMainTest {
             assertTrue(markdown.contains(system), system + " missing from\n" + markdown);
         }
         assertTrue(markdown.contains("Nacos 1.1.4"), markdown);
+        // Every system's servers spent some CPU per write, read from their processes.
+        for (String system : new String[] {"beacon", "etcd \\(gRPC\\)", "sofajraft"}) {
+            assertPositive(output, system + " writes, +2 clients: .* server CPU " + NUMBER + " µs/write");
+        }
         try (Stream<Path> files = Files.list(report)) {
             assertTrue(files.anyMatch(file -> file.toString().endsWith(".svg")), "no chart in " + report);
         }
