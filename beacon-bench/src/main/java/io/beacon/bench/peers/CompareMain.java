@@ -45,6 +45,11 @@ public final class CompareMain implements Callable<Integer> {
             + "--quick: 4).")
     Integer seconds;
 
+    @Option(names = "--warmup", description = "Seconds of writes at the most clients before the first measured "
+            + "step, not measured, so that the JVMs' compilers have done their work before anything is measured "
+            + "(default 20; --quick: 10; 0 for none).")
+    Integer warmupSeconds;
+
     @Option(names = "--reads", negatable = true, description = "Measure linearizable reads too (default: yes; "
             + "--quick: no).")
     Boolean reads;
@@ -145,6 +150,7 @@ public final class CompareMain implements Callable<Integer> {
             clients = quick ? List.of(16, 128) : List.of(1, 16, 64, 128);
         }
         seconds = seconds != null ? seconds : quick ? 4 : 10;
+        warmupSeconds = warmupSeconds != null ? warmupSeconds : quick ? 10 : 20;
         reads = reads != null ? reads : !quick;
         trials = trials != null ? trials : quick ? 5 : 20;
         if (services == null) {
@@ -174,6 +180,12 @@ public final class CompareMain implements Callable<Integer> {
         try (KvCluster cluster = Systems.create(system, dir)) {
             log.printf("%n== %s: starting 3 nodes (load %s)%n", cluster.name(), Machine.load());
             cluster.start();
+            if (warmupSeconds > 0) {
+                int most = java.util.Collections.max(clients);
+                LoadStep.Result warm = KvLoad.step(cluster, KvLoad.Kind.WRITES, most, warmupSeconds);
+                log.printf("%s warm-up, %d s of writes at %d clients (not measured): %.0f/s%n", cluster.name(),
+                        warmupSeconds, most, warm.perSecond());
+            }
             for (int count : clients) {
                 LoadStep.Result step = KvLoad.step(cluster, KvLoad.Kind.WRITES, count, seconds);
                 measured.write(cluster.name(), count, step);

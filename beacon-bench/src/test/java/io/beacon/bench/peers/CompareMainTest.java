@@ -34,7 +34,7 @@ class CompareMainTest {
         Path report = dir.resolve("report");
         Path data = dir.resolve("data");
         int status = new CommandLine(new CompareMain(new PrintStream(printed, true, StandardCharsets.UTF_8)))
-                .execute("--systems", "beacon,etcd,etcd-http,sofajraft", "--clients", "2", "--seconds", "1",
+                .execute("--systems", "beacon,etcd,etcd-http,sofajraft", "--clients", "2", "--seconds", "1", "--warmup", "1",
                         "--no-reads", "--trials", "1", "--services", "20", "--idle-seconds", "2", "--memory", "0",
                         "--out", report.toString(), "--data", data.toString());
         String output = printed.toString(StandardCharsets.UTF_8);
@@ -56,6 +56,7 @@ class CompareMainTest {
             assertTrue(markdown.contains(system), system + " missing from\n" + markdown);
         }
         assertTrue(markdown.contains("Nacos 1.1.4"), markdown);
+        assertTrue(output.contains("sofajraft warm-up, 1 s of writes at 2 clients (not measured)"), output);
         // Every system's servers spent some CPU per write, read from their processes.
         for (String system : new String[] {"beacon", "etcd \\(gRPC\\)", "sofajraft"}) {
             assertPositive(output, system + " writes, +2 clients: .* server CPU " + NUMBER + " µs/write");
