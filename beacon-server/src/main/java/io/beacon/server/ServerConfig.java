@@ -22,8 +22,8 @@ import java.util.Properties;
  */
 public record ServerConfig(String host, int httpPort, int peerPortOffset, Path dataDirectory, boolean standalone,
                            boolean join, List<InetSocketAddress> cluster, String clusterId, String secret,
-                           long tickMillis, long snapshotEntries, int replicationInflight, int maxValueBytes, boolean authEnabled,
-                           Map<String, String> authUsers, long authTokenTtlSeconds) {
+                           long tickMillis, long snapshotEntries, int replicationInflight, int maxValueBytes,
+                           boolean authEnabled, Map<String, String> authUsers, long authTokenTtlSeconds) {
 
     /** Every setting with its default. */
     public static final Map<String, String> DEFAULTS = defaults();

@@ -1,5 +1,6 @@
 package io.beacon.bench.cluster;
 
+import io.beacon.bench.ProcessStats;
 import org.HdrHistogram.Histogram;
 
 import java.util.List;
@@ -36,7 +37,7 @@ public final class LoadStep {
 
     /**
      * The step, with the servers' CPU time per operation read from serverCpuTicks (the CPU time of every server
-     * process together, in clock ticks of {@link io.beacon.bench.ProcessStats#CLOCK_TICKS_PER_SECOND}) at the
+     * process together, in clock ticks of {@link ProcessStats#CLOCK_TICKS_PER_SECOND}) at the
      * start and end of the measured seconds.
      */
     public static Result run(int seconds, Clients clients, LongSupplier serverCpuTicks) throws InterruptedException {
@@ -53,8 +54,7 @@ public final class LoadStep {
         Thread.sleep(seconds * 1000L);
         long count = done.get() - before;
         double cpuMicrosPerOp = serverCpuTicks == null || count == 0 ? Double.NaN
-                : (serverCpuTicks.getAsLong() - ticksBefore) * 1e6 / io.beacon.bench.ProcessStats.CLOCK_TICKS_PER_SECOND
-                / count;
+                : (serverCpuTicks.getAsLong() - ticksBefore) * 1e6 / ProcessStats.CLOCK_TICKS_PER_SECOND / count;
         Histogram measured;
         synchronized (latency) {
             measured = latency.copy();

@@ -34,9 +34,9 @@ class CompareMainTest {
         Path report = dir.resolve("report");
         Path data = dir.resolve("data");
         int status = new CommandLine(new CompareMain(new PrintStream(printed, true, StandardCharsets.UTF_8)))
-                .execute("--systems", "beacon,etcd,etcd-http,sofajraft", "--clients", "2", "--seconds", "1", "--warmup", "1",
-                        "--no-reads", "--trials", "1", "--services", "20", "--idle-seconds", "2", "--memory", "0",
-                        "--out", report.toString(), "--data", data.toString());
+                .execute("--systems", "beacon,etcd,etcd-http,sofajraft", "--clients", "2", "--seconds", "1",
+                        "--warmup", "1", "--no-reads", "--trials", "1", "--services", "20", "--idle-seconds", "2",
+                        "--memory", "0", "--out", report.toString(), "--data", data.toString());
         String output = printed.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, output);
 
