@@ -123,7 +123,7 @@ public final class BeaconServer implements AutoCloseable {
     }
 
     /** Beacon's Raft defaults, with the snapshot interval and replication window the configuration asks for. */
-    private static RaftConfig raftConfig(ServerConfig config) {
+    static RaftConfig raftConfig(ServerConfig config) {
         RaftConfig defaults = RaftConfig.defaults(1, List.of());
         return defaults.withSnapshots(config.snapshotEntries(), defaults.snapshotBytes(), defaults.logTailEntries(),
                 defaults.snapshotChunkBytes()).withFlowControl(config.replicationInflight(),

@@ -73,8 +73,12 @@ class ServerConfigTest {
     void replicationWindowDefaultsToOneMessageAndIsBounded() {
         assertThat(load(Map.of(), new Properties(), Map.of("beacon.standalone", "true")).replicationInflight())
                 .isEqualTo(1);
-        assertThat(load(Map.of(), new Properties(), Map.of("beacon.standalone", "true",
-                "beacon.replication.inflight", "64")).replicationInflight()).isEqualTo(64);
+        ServerConfig wide = load(Map.of(), new Properties(), Map.of("beacon.standalone", "true",
+                "beacon.replication.inflight", "64", "beacon.snapshot.entries", "5000"));
+        assertThat(wide.replicationInflight()).isEqualTo(64);
+        // What the member's Raft core is given.
+        assertThat(BeaconServer.raftConfig(wide).maxInflightMessages()).isEqualTo(64);
+        assertThat(BeaconServer.raftConfig(wide).snapshotEntries()).isEqualTo(5000);
         assertThatThrownBy(() -> load(Map.of(), new Properties(), Map.of("beacon.standalone", "true",
                 "beacon.replication.inflight", "0"))).hasMessageContaining("beacon.replication.inflight");
     }

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -181,7 +182,7 @@ public final class CompareMain implements Callable<Integer> {
             log.printf("%n== %s: starting 3 nodes (load %s)%n", cluster.name(), Machine.load());
             cluster.start();
             if (warmupSeconds > 0) {
-                int most = java.util.Collections.max(clients);
+                int most = Collections.max(clients);
                 LoadStep.Result warm = KvLoad.step(cluster, KvLoad.Kind.WRITES, most, warmupSeconds);
                 log.printf("%s warm-up, %d s of writes at %d clients (not measured): %.0f/s%n", cluster.name(),
                         warmupSeconds, most, warm.perSecond());

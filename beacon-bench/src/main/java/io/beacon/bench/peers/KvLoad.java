@@ -5,6 +5,8 @@ import io.beacon.bench.cluster.LoadStep;
 
 import org.HdrHistogram.Histogram;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,8 +47,8 @@ public final class KvLoad {
         for (int node = 0; node < cluster.size(); node++) {
             try {
                 ticks += ProcessStats.cpuTicks(cluster.pid(node));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot read the CPU time of node " + node, e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the CPU time of node " + node, e);
             }
         }
         return ticks;

@@ -137,7 +137,8 @@ public final class ClusterProcesses implements AutoCloseable {
                         .toString(), "-Xmx" + options.heap(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 // Snapshots far more often than the default, so that faults meet compaction and snapshot
                 // installs in a run of minutes.
-                "-Dbeacon.snapshot.entries=" + SNAPSHOT_ENTRIES, "-cp", System.getProperty("java.class.path"), BeaconMain.class.getName(), "start",
+                "-Dbeacon.snapshot.entries=" + SNAPSHOT_ENTRIES, "-cp", System.getProperty("java.class.path"),
+                BeaconMain.class.getName(), "start",
                 "--host", layout.host(node), "--port", String.valueOf(layout.httpPort(node)),
                 "--cluster", layout.clusterArgument(), "--data", dataDirectory(node).toString(),
                 "--secret", options.secret(), "--config", noConfig.toString()));
