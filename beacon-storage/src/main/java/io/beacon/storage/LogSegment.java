@@ -14,13 +14,16 @@ final class LogSegment {
     private StorageFile file;
     private final LongList offsets = new LongList();
     private final LongList terms = new LongList();
-    /** Bytes in the file, including those written but not yet forced. */
+    /** Bytes of the header and records, including those written but not yet forced: where the next record goes. */
     private long size;
+    /** The file's length: size, then zeros written ahead of the records (see {@link SegmentedLog}). */
+    private long allocated;
 
     LogSegment(Path path, long firstIndex, long size) {
         this.path = path;
         this.firstIndex = firstIndex;
         this.size = size;
+        this.allocated = size;
     }
 
     StorageFile open(StorageIo io) throws IOException {
@@ -69,6 +72,24 @@ final class LogSegment {
 
     void grew(long bytes) {
         size += bytes;
+        allocated = Math.max(allocated, size);
+    }
+
+    long allocated() {
+        return allocated;
+    }
+
+    /** Records that the file is this long, its bytes past {@link #size()} zeros. */
+    void allocatedTo(long length) {
+        allocated = Math.max(length, size);
+    }
+
+    /** Cuts the zeros written ahead of the records off the file (not yet durable). */
+    void trimToSize() throws IOException {
+        if (allocated > size) {
+            file().truncate(size);
+            allocated = size;
+        }
     }
 
     /** Forgets the records from index on, and cuts the file there (not yet durable). */
@@ -81,6 +102,7 @@ final class LogSegment {
         }
         file().truncate(offset);
         size = offset;
+        allocated = offset;
     }
 
     void close() throws IOException {

@@ -18,9 +18,19 @@ import java.util.List;
  * segment is forced before the next one starts, a cut is forced before anything is appended after it); segments
  * are deleted newest first when the log is cut and oldest first when it is compacted, so an interrupted deletion
  * always leaves a contiguous run of segments.
+ *
+ * <p>The segment being appended to is kept filled with zeros up to {@link #PREALLOCATION_BYTES} past its records
+ * (never past the segment size): fdatasync of bytes written over blocks the file already has flushes those bytes
+ * alone, while bytes that make the file longer also make the file system commit its journal (the new length and
+ * blocks) — on this project's machines that cost each group commit a third more CPU and wall time. So the file
+ * grows once per mebibyte of log rather than at every commit. Recovery reads zeros after the last record of the
+ * last segment as its end, not as damage; a segment is cut to its records before the next one starts.
  */
 final class SegmentedLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);
+    /** How far past its records the segment being appended to is filled with zeros. */
+    static final int PREALLOCATION_BYTES = 1 << 20;
+    private static final int ZEROS_BYTES = 64 << 10;
 
     private final StorageIo io;
     private final Path directory;
@@ -33,6 +43,7 @@ final class SegmentedLog implements AutoCloseable {
     /** Whether the next record is the first since an fsync: it is marked as a batch start. */
     private boolean afterSync = true;
     private boolean directoryChanged;
+    private final ByteBuffer zeros = ByteBuffer.allocateDirect(ZEROS_BYTES);
 
     private SegmentedLog(StorageIo io, Path directory, StorageOptions options, List<LogSegment> segments,
                          long nextIndex) {
@@ -110,9 +121,14 @@ final class SegmentedLog implements AutoCloseable {
             expectedIndex = firstIndex;
             LogSegment segment = new LogSegment(path, firstIndex, 0);
             int offset = SegmentHeader.BYTES;
+            boolean preallocatedTail = false;
             while (offset < contents.limit()) {
                 String problem = WalRecord.problemAt(contents, offset, options.maxEntryBytes());
                 if (problem != null) {
+                    if (last && zerosFrom(contents, offset)) {
+                        preallocatedTail = true; // written ahead of the records: the log ends here
+                        break;
+                    }
                     if (last && !batchStartAfter(contents, offset, options)) {
                         long cut = contents.limit() - offset;
                         try (StorageFile file = io.open(path)) {
@@ -143,6 +159,9 @@ final class SegmentedLog implements AutoCloseable {
                 offset += WalRecord.size(contents, offset);
             }
             segment.grew(offset);
+            if (preallocatedTail) {
+                segment.allocatedTo(fileSize);
+            }
             segments.add(segment);
         }
         SegmentedLog log = new SegmentedLog(io, directory, options, segments, Math.max(expectedIndex, 1));
@@ -153,6 +172,22 @@ final class SegmentedLog implements AutoCloseable {
         }
         io.syncDirectory(directory);
         return new Opened(log, entries);
+    }
+
+    /** Whether every byte from offset to the end is zero. */
+    private static boolean zerosFrom(ByteBuffer contents, int offset) {
+        int at = offset;
+        for (; at + Long.BYTES <= contents.limit(); at += Long.BYTES) {
+            if (contents.getLong(at) != 0) {
+                return false;
+            }
+        }
+        for (; at < contents.limit(); at++) {
+            if (contents.get(at) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether a whole record marked as a batch start begins anywhere after offset: proof of a later fsync. */
@@ -358,6 +393,7 @@ final class SegmentedLog implements AutoCloseable {
     private LogSegment roll() throws IOException {
         flushBuffer();
         LogSegment full = current();
+        full.trimToSize();
         full.file().force();
         full.close();
         afterSync = true;
@@ -374,5 +410,19 @@ final class SegmentedLog implements AutoCloseable {
         segment.file().write(buffer, segment.size());
         segment.grew(bytes);
         buffer.clear();
+        if (segment.size() == segment.allocated()) {
+            preallocate(segment);
+        }
+    }
+
+    /** Fills the segment's file with zeros up to PREALLOCATION_BYTES past its records, or to the segment size. */
+    private void preallocate(LogSegment segment) throws IOException {
+        long target = Math.min(segment.size() + PREALLOCATION_BYTES, options.segmentBytes());
+        for (long at = segment.size(); at < target; ) {
+            zeros.clear().limit((int) Math.min(ZEROS_BYTES, target - at));
+            segment.file().write(zeros, at);
+            at += zeros.limit();
+        }
+        segment.allocatedTo(target);
     }
 }

@@ -53,14 +53,33 @@ class RecoveryTest {
         return wal().resolve(SegmentHeader.fileName(firstIndex));
     }
 
-    /** Byte offsets of each record in a segment, in order. */
+    /** Byte offsets of each record in a segment, in order (up to the zeros written ahead of them). */
     private static List<Long> recordOffsets(Path segment) throws Exception {
         ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(segment));
         List<Long> offsets = new ArrayList<>();
-        for (int offset = SegmentHeader.BYTES; offset < bytes.limit(); offset += WalRecord.size(bytes, offset)) {
+        for (int offset = SegmentHeader.BYTES; offset + WalRecord.PREFIX_BYTES <= bytes.limit()
+                && bytes.getInt(offset) != 0; offset += WalRecord.size(bytes, offset)) {
             offsets.add((long) offset);
         }
         return offsets;
+    }
+
+    /** Where a segment's records end: its zeros, if any, start there. */
+    private static long recordsEnd(Path segment) throws Exception {
+        List<Long> offsets = recordOffsets(segment);
+        long last = offsets.get(offsets.size() - 1);
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(segment));
+        return last + WalRecord.size(bytes, (int) last);
+    }
+
+    private static boolean zerosFrom(Path file, long offset) throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        for (long i = offset; i < bytes.length; i++) {
+            if (bytes[(int) i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void flipByte(Path file, long offset) throws Exception {
@@ -89,7 +108,9 @@ class RecoveryTest {
     void aTornLastRecordIsCutReportedAndTheLogGoesOn() throws Exception {
         writeThreeBatches(ONE_SEGMENT);
         long lastRecord = recordOffsets(segment(1)).get(14);
-        truncate(segment(1), 3);
+        // The file stops inside the last record: the crash came before the record's last bytes, and the zeros
+        // written ahead of them, reached the disk.
+        truncate(segment(1), Files.size(segment(1)) - recordsEnd(segment(1)) + 3);
         try (RaftStorage storage = reopen(ONE_SEGMENT)) {
             assertThat(recovered(storage).entries()).containsExactlyElementsOf(entries(1, 14, 2));
             assertThat(storage.recoveryReport().repairs()).singleElement().satisfies(repair -> {
@@ -103,6 +124,70 @@ class RecoveryTest {
             assertThat(recovered(storage).entries()).containsExactlyElementsOf(entries(1, 16, 2));
             assertThat(storage.recoveryReport().repairs()).isEmpty();
         }
+    }
+
+    @Test
+    void aLastRecordTornOverTheZerosWrittenAheadIsCutAndReported() throws Exception {
+        writeThreeBatches(ONE_SEGMENT);
+        long lastRecord = recordOffsets(segment(1)).get(14);
+        overwrite(segment(1), recordsEnd(segment(1)) - 3, new byte[3]);
+        try (RaftStorage storage = reopen(ONE_SEGMENT)) {
+            assertThat(recovered(storage).entries()).containsExactlyElementsOf(entries(1, 14, 2));
+            assertThat(storage.recoveryReport().repairs()).singleElement().satisfies(repair -> {
+                assertThat(repair.offset()).isEqualTo(lastRecord);
+                assertThat(repair.action()).contains("cut a torn tail");
+            });
+        }
+    }
+
+    @Test
+    void theZerosWrittenAheadOfTheRecordsAreTheLogsEndNotDamage() throws Exception {
+        writeThreeBatches(ONE_SEGMENT);
+        long end = recordsEnd(segment(1));
+        assertThat(Files.size(segment(1))).as("a mebibyte of zeros was written after the first batch")
+                .isEqualTo(recordOffsets(segment(1)).get(5) + SegmentedLog.PREALLOCATION_BYTES);
+        assertThat(zerosFrom(segment(1), end)).isTrue();
+        try (RaftStorage storage = reopen(ONE_SEGMENT)) {
+            assertThat(recovered(storage).entries()).containsExactlyElementsOf(entries(1, 15, 2));
+            assertThat(storage.recoveryReport().repairs()).isEmpty();
+            append(storage, entries(16, 17, 2));
+        }
+        assertThat(recordOffsets(segment(1))).hasSize(17).first().isEqualTo((long) SegmentHeader.BYTES);
+        assertThat(recordOffsets(segment(1)).get(15)).as("written where the records ended, over the zeros")
+                .isEqualTo(end);
+        try (RaftStorage storage = reopen(ONE_SEGMENT)) {
+            assertThat(recovered(storage).entries()).containsExactlyElementsOf(entries(1, 17, 2));
+            assertThat(storage.recoveryReport().repairs()).isEmpty();
+        }
+    }
+
+    @Test
+    void aSegmentIsCutToItsRecordsBeforeTheNextStartsAndNoneGrowsPastTheSegmentSize() throws Exception {
+        writeThreeBatches(SMALL_SEGMENTS);
+        List<Path> segments;
+        try (var files = Files.list(wal())) {
+            segments = files.sorted().toList();
+        }
+        assertThat(segments).hasSizeGreaterThan(2);
+        for (Path segment : segments.subList(0, segments.size() - 1)) {
+            assertThat(Files.size(segment)).as(segment.toString()).isEqualTo(recordsEnd(segment));
+        }
+        Path last = segments.get(segments.size() - 1);
+        assertThat(Files.size(last)).isGreaterThan(recordsEnd(last)).isEqualTo(SMALL_SEGMENTS.segmentBytes());
+    }
+
+    @Test
+    void zerosAfterTheRecordsOfASegmentBeforeTheLastStopStartUp() throws Exception {
+        writeThreeBatches(SMALL_SEGMENTS);
+        Path first = segment(1);
+        long end = Files.size(first);
+        overwrite(first, end, new byte[16]);
+        assertThatThrownBy(() -> reopen(SMALL_SEGMENTS))
+                .isInstanceOfSatisfying(CorruptStorageException.class, e -> {
+                    assertThat(e.file()).isEqualTo(first);
+                    assertThat(e.offset()).isEqualTo(end);
+                })
+                .hasMessageContaining("not the last");
     }
 
     @Test
@@ -192,6 +277,8 @@ class RecoveryTest {
     @Test
     void aLastSegmentWithATornHeaderIsRemoved() throws Exception {
         writeThreeBatches(ONE_SEGMENT);
+        // A crash in the middle of starting the next segment; the one before it was cut to its records first.
+        truncate(segment(1), Files.size(segment(1)) - recordsEnd(segment(1)));
         Path torn = segment(16);
         Files.write(torn, new byte[] {0x42, 0x57, 0x41});
         try (RaftStorage storage = reopen(ONE_SEGMENT)) {

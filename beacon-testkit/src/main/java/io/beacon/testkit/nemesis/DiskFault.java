@@ -18,8 +18,9 @@ import java.util.stream.Stream;
 
 /**
  * Damage to a node's log while it is down: the node is killed, its data directory copied aside, and then either
- * the tail of its newest segment ({@code raft/wal/*.wal}) cut by 1 to 64 bytes, or one byte of a random segment
- * flipped. Then it is started. By the storage's rules it must either start and rejoin (a torn tail — bytes after
+ * the tail of the records in its newest segment ({@code raft/wal/*.wal}) cut by 1 to 64 bytes, or one byte of the
+ * records of a random segment flipped (the zeros the storage writes ahead of its records are left out of both: the
+ * cut takes them with it). Then it is started. By the storage's rules it must either start and rejoin (a torn tail — bytes after
  * the last fsync's batch start — is cut off and logged) or refuse to start with an error naming the file and
  * offset. The fault notes which, with the error line; if the node refused, the copy is put back and the node
  * started again, so that the cluster is whole before the next fault.
@@ -92,17 +93,18 @@ final class DiskFault implements Fault {
         }
         if (random.nextBoolean()) {
             Path newest = segments.get(segments.size() - 1);
-            long size = Files.size(newest);
+            long fileSize = Files.size(newest);
+            long size = dataEnd(newest);
             long cut = Math.min(size, 1 + random.nextInt(64));
             try (FileChannel channel = FileChannel.open(newest, StandardOpenOption.WRITE)) {
                 channel.truncate(size - cut);
                 channel.force(true);
             }
-            return String.format(Locale.ROOT, "cut the last %d bytes of its newest segment %s (%d -> %d bytes)",
-                    cut, newest.getFileName(), size, size - cut);
+            return String.format(Locale.ROOT, "cut the last %d bytes of the records of its newest segment %s (the file"
+                    + " %d -> %d bytes)", cut, newest.getFileName(), fileSize, size - cut);
         }
         Path segment = segments.get(random.nextInt(segments.size()));
-        long size = Files.size(segment);
+        long size = dataEnd(segment);
         if (size == 0) {
             return "found only an empty segment " + segment.getFileName() + " to damage";
         }
@@ -118,6 +120,31 @@ final class DiskFault implements Fault {
             return String.format(Locale.ROOT, "flipped the byte at offset %d of segment %s (%d of %d segments, "
                             + "%d bytes): 0x%02x -> 0x%02x", offset, segment.getFileName(),
                     segments.indexOf(segment) + 1, segments.size(), size, before & 0xff, after & 0xff);
+        }
+    }
+
+    /**
+     * Where a segment's bytes end, but for the zeros written ahead of its records: one past its last byte that is
+     * not zero (a record ending in zeros is counted short, which only moves the damage a few bytes back).
+     */
+    static long dataEnd(Path segment) throws IOException {
+        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ)) {
+            ByteBuffer block = ByteBuffer.allocate(64 << 10);
+            long end = channel.size();
+            while (end > 0) {
+                long start = Math.max(0, end - block.capacity());
+                block.clear().limit((int) (end - start));
+                while (block.hasRemaining() && channel.read(block, start + block.position()) >= 0) {
+                    // read the whole block
+                }
+                for (int i = block.position() - 1; i >= 0; i--) {
+                    if (block.get(i) != 0) {
+                        return start + i + 1;
+                    }
+                }
+                end = start;
+            }
+            return 0;
         }
     }
 
