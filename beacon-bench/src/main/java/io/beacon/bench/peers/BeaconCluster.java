@@ -16,8 +16,11 @@ public final class BeaconCluster implements KvCluster {
 
     private final ServerLauncher servers;
 
-    public BeaconCluster(Path data) throws Exception {
-        this.servers = new ServerLauncher(data, 3);
+    public BeaconCluster(Path data, ServerJvm jvm) throws Exception {
+        this.servers = new ServerLauncher(data, 3).withHeap(jvm.heap());
+        if (!jvm.parallel()) {
+            servers.withDefaultCollector();
+        }
     }
 
     @Override

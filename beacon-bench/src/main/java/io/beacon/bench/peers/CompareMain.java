@@ -69,6 +69,14 @@ public final class CompareMain implements Callable<Integer> {
             + "--quick: 0).")
     Integer memoryInstances;
 
+    @Option(names = "--heap", defaultValue = "256m", description = "-Xms and -Xmx of the Beacon and SOFAJRaft "
+            + "server JVMs, the same for both (default ${DEFAULT-VALUE}).")
+    String heap;
+
+    @Option(names = "--collector", defaultValue = "parallel", description = "Their collector, the same for both: "
+            + "parallel or g1 (default ${DEFAULT-VALUE}).")
+    String collector;
+
     @Option(names = "--out", description = "Where the report goes (default bench-results, --quick: "
             + "bench-results/quick, in the source checkout).")
     Path out;
@@ -78,6 +86,7 @@ public final class CompareMain implements Callable<Integer> {
     Path data;
 
     private final PrintStream log;
+    private ServerJvm jvm;
 
     public CompareMain() {
         this(System.out);
@@ -97,6 +106,7 @@ public final class CompareMain implements Callable<Integer> {
         applyDefaults();
         String machine = Machine.describe();
         log.println("machine: " + machine);
+        log.println("server JVMs (Beacon, SOFAJRaft): " + jvm.description());
         Measured measured = new Measured();
         try {
             for (String system : systems) {
@@ -114,7 +124,7 @@ public final class CompareMain implements Callable<Integer> {
             String after = Machine.load();
             log.println("load after: " + after);
             ComparisonReport report = new ComparisonReport(measured, memory, clients, idleServices(),
-                    Report.caption(machine, after + " after the run", LocalDate.now().toString()));
+                    Report.caption(machine + " · Server JVMs: " + jvm.description(), after + " after the run", LocalDate.now().toString()));
             report.write(out);
             log.println();
             log.println(report.markdown());
@@ -159,6 +169,7 @@ public final class CompareMain implements Callable<Integer> {
         }
         services = services.stream().filter(s -> !s.isBlank() && !s.equals("none")).toList();
         memoryInstances = memoryInstances != null ? memoryInstances : quick ? 0 : 1_000_000;
+        jvm = ServerJvm.of(heap, collector);
         // bin/beacon-bench names the source checkout, so that the defaults do not depend on the directory it is
         // run from.
         Path checkout = Path.of(System.getProperty("beacon.repo", "."));
@@ -178,7 +189,7 @@ public final class CompareMain implements Callable<Integer> {
     private void measureSystem(String system, Measured measured) throws Exception {
         Path dir = data.resolve(system);
         Files.createDirectories(dir);
-        try (KvCluster cluster = Systems.create(system, dir)) {
+        try (KvCluster cluster = Systems.create(system, dir, jvm)) {
             log.printf("%n== %s: starting 3 nodes (load %s)%n", cluster.name(), Machine.load());
             cluster.start();
             if (warmupSeconds > 0) {
@@ -215,7 +226,7 @@ public final class CompareMain implements Callable<Integer> {
     private void measureIdle(Measured measured) throws Exception {
         Path dir = data.resolve("idle");
         Files.createDirectories(dir);
-        try (BeaconCluster cluster = new BeaconCluster(dir)) {
+        try (BeaconCluster cluster = new BeaconCluster(dir, jvm)) {
             log.printf("%n== idle cost: beacon (load %s)%n", Machine.load());
             cluster.start();
             int registered = 0;

@@ -18,13 +18,13 @@ final class Systems {
         }
     }
 
-    /** A cluster of the named system, not yet started, keeping its data under dir. */
-    static KvCluster create(String name, Path dir) throws Exception {
+    /** A cluster of the named system, not yet started, keeping its data under dir; JVMs started as jvm says. */
+    static KvCluster create(String name, Path dir, ServerJvm jvm) throws Exception {
         return switch (name) {
-            case "beacon" -> new BeaconCluster(dir);
+            case "beacon" -> new BeaconCluster(dir, jvm);
             case "etcd" -> EtcdCluster.grpc(dir);
             case "etcd-http" -> EtcdCluster.http(dir);
-            case "sofajraft" -> new SofaJraftCluster(dir);
+            case "sofajraft" -> new SofaJraftCluster(dir, jvm);
             default -> throw new IllegalArgumentException("unknown system '" + name + "'");
         };
     }

@@ -56,6 +56,8 @@ class CompareMainTest {
             assertTrue(markdown.contains(system), system + " missing from\n" + markdown);
         }
         assertTrue(markdown.contains("Nacos 1.1.4"), markdown);
+        assertTrue(markdown.contains("Server JVMs: 256m heaps, parallel collector"), "the JVMs both peers ran in:\n"
+                + markdown);
         assertTrue(output.contains("sofajraft warm-up, 1 s of writes at 2 clients (not measured)"), output);
         // Every system's servers spent some CPU per write, read from their processes.
         for (String system : new String[] {"beacon", "etcd \\(gRPC\\)", "sofajraft"}) {

@@ -33,7 +33,7 @@ class SofaJraftClusterTest {
     @Test
     void writesSurviveTheLeadersDeathAndTheRestartedNodeServesThem(@TempDir Path dir) throws Exception {
         // A snapshot every second, so that the killed node restarts from a snapshot and the log after it.
-        try (SofaJraftCluster cluster = new SofaJraftCluster(dir, 1)) {
+        try (SofaJraftCluster cluster = new SofaJraftCluster(dir, 1, ServerJvm.DEFAULT)) {
             cluster.start();
             IntSupplier leader = () -> awaitLeader(cluster);
 
