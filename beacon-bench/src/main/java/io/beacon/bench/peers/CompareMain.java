@@ -124,7 +124,8 @@ public final class CompareMain implements Callable<Integer> {
             String after = Machine.load();
             log.println("load after: " + after);
             ComparisonReport report = new ComparisonReport(measured, memory, clients, idleServices(),
-                    Report.caption(machine + " · Server JVMs: " + jvm.description(), after + " after the run", LocalDate.now().toString()));
+                    Report.caption(machine + " · Server JVMs: " + jvm.description(), after + " after the run",
+                            LocalDate.now().toString()));
             report.write(out);
             log.println();
             log.println(report.markdown());

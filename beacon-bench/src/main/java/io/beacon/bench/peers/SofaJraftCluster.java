@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 /**
  * Three {@link SofaJraftServer} JVMs on 127.0.0.1 ("sofajraft"), each with a raft port, an HTTP port and a data
  * directory {@code <dir>/sofajraft-N} (log {@code <dir>/sofajraft-N.log}, appended to across restarts), run with
- * this JVM's class path and the heap and collector Beacon's benchmark servers get ({@link ServerJvm}). Killed with SIGKILL by their process handles, never by name.
+ * this JVM's class path and the heap and collector Beacon's benchmark servers get ({@link ServerJvm}). Killed
+ * with SIGKILL by their process handles, never by name.
  */
 public final class SofaJraftCluster implements KvCluster {
     private static final String HOST = "127.0.0.1";

@@ -20,10 +20,10 @@ import java.util.stream.Stream;
  * Damage to a node's log while it is down: the node is killed, its data directory copied aside, and then either
  * the tail of the records in its newest segment ({@code raft/wal/*.wal}) cut by 1 to 64 bytes, or one byte of the
  * records of a random segment flipped (the zeros the storage writes ahead of its records are left out of both: the
- * cut takes them with it). Then it is started. By the storage's rules it must either start and rejoin (a torn tail — bytes after
- * the last fsync's batch start — is cut off and logged) or refuse to start with an error naming the file and
- * offset. The fault notes which, with the error line; if the node refused, the copy is put back and the node
- * started again, so that the cluster is whole before the next fault.
+ * cut takes them with it). Then it is started. By the storage's rules it must either start and rejoin (a torn
+ * tail — bytes after the last fsync's batch start — is cut off and logged) or refuse to start with an error naming
+ * the file and offset. The fault notes which, with the error line; if the node refused, the copy is put back and
+ * the node started again, so that the cluster is whole before the next fault.
  *
  * <p>Cutting a tail the node had fsynced and acknowledged is beyond what Raft tolerates in general; it is safe
  * here only because faults never overlap and the cluster converged before this one, so the other nodes hold
@@ -118,7 +118,7 @@ final class DiskFault implements Fault {
             channel.write(ByteBuffer.wrap(new byte[] {after}), offset);
             channel.force(true);
             return String.format(Locale.ROOT, "flipped the byte at offset %d of segment %s (%d of %d segments, "
-                            + "%d bytes): 0x%02x -> 0x%02x", offset, segment.getFileName(),
+                            + "%d bytes of records): 0x%02x -> 0x%02x", offset, segment.getFileName(),
                     segments.indexOf(segment) + 1, segments.size(), size, before & 0xff, after & 0xff);
         }
     }
