@@ -104,6 +104,16 @@ class RecoveryTest {
         }
     }
 
+    /** Recovery kept entries 1-14 and reported one repair: the cut of record 15, at lastRecord in segment 1. */
+    private void assertTheLastOfThreeBatchesLostItsLastRecord(RaftStorage storage, long lastRecord) {
+        assertThat(recovered(storage).entries()).containsExactlyElementsOf(entries(1, 14, 2));
+        assertThat(storage.recoveryReport().repairs()).singleElement().satisfies(repair -> {
+            assertThat(repair.file()).isEqualTo(segment(1));
+            assertThat(repair.offset()).isEqualTo(lastRecord);
+            assertThat(repair.action()).contains("cut a torn tail");
+        });
+    }
+
     @Test
     void aTornLastRecordIsCutReportedAndTheLogGoesOn() throws Exception {
         writeThreeBatches(ONE_SEGMENT);
@@ -112,12 +122,7 @@ class RecoveryTest {
         // written ahead of them, reached the disk.
         truncate(segment(1), Files.size(segment(1)) - recordsEnd(segment(1)) + 3);
         try (RaftStorage storage = reopen(ONE_SEGMENT)) {
-            assertThat(recovered(storage).entries()).containsExactlyElementsOf(entries(1, 14, 2));
-            assertThat(storage.recoveryReport().repairs()).singleElement().satisfies(repair -> {
-                assertThat(repair.file()).isEqualTo(segment(1));
-                assertThat(repair.offset()).isEqualTo(lastRecord);
-                assertThat(repair.action()).contains("cut a torn tail");
-            });
+            assertTheLastOfThreeBatchesLostItsLastRecord(storage, lastRecord);
             append(storage, entries(15, 16, 2));
         }
         try (RaftStorage storage = reopen(ONE_SEGMENT)) {
@@ -132,11 +137,7 @@ class RecoveryTest {
         long lastRecord = recordOffsets(segment(1)).get(14);
         overwrite(segment(1), recordsEnd(segment(1)) - 3, new byte[3]);
         try (RaftStorage storage = reopen(ONE_SEGMENT)) {
-            assertThat(recovered(storage).entries()).containsExactlyElementsOf(entries(1, 14, 2));
-            assertThat(storage.recoveryReport().repairs()).singleElement().satisfies(repair -> {
-                assertThat(repair.offset()).isEqualTo(lastRecord);
-                assertThat(repair.action()).contains("cut a torn tail");
-            });
+            assertTheLastOfThreeBatchesLostItsLastRecord(storage, lastRecord);
         }
     }
 

@@ -34,6 +34,8 @@ class DiskFaultTest {
 
     @Test
     void everyCutAndFlipLandsInTheRecords() throws Exception {
+        int cuts = 0;
+        int flips = 0;
         for (int seed = 0; seed < 40; seed++) {
             Path segment = segment();
             byte[] before = Files.readAllBytes(segment);
@@ -41,11 +43,15 @@ class DiskFaultTest {
             byte[] after = Files.readAllBytes(segment);
             if (what.startsWith("cut")) {
                 assertThat(after.length).as(what).isBetween(RECORDS - 64, RECORDS - 1);
+                cuts++;
             } else {
                 assertThat(after.length).isEqualTo(before.length);
                 int changed = Arrays.mismatch(before, after);
                 assertThat(changed).as(what).isBetween(0, RECORDS - 1);
+                flips++;
             }
         }
+        assertThat(cuts).as("seeds that cut").isPositive();
+        assertThat(flips).as("seeds that flipped").isPositive();
     }
 }
