@@ -178,7 +178,7 @@ public final class ClusterBenchmark {
             System.out.println("clients  writes/s  p50 ms  p99 ms  (64-byte values, to the leader, fsync on)");
             for (int clients : new int[] {1, 16, 64, 128}) {
                 LoadStep.Result step = LoadStep.run(seconds, (running, done, latency) ->
-                        startLoad(cluster, clients, running, done, latency));
+                        LoadStep.Started.threads(startLoad(cluster, clients, running, done, latency)));
                 System.out.printf("%7d  %8.0f  %6.2f  %6.2f%n", clients, step.perSecond(), step.p50Millis(),
                         step.p99Millis());
             }

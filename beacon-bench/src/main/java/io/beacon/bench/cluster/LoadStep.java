@@ -25,7 +25,23 @@ public final class LoadStep {
 
     /** Starts the clients; each runs while running is true, counts what it completes and records its latency. */
     public interface Clients {
-        List<Thread> start(AtomicBoolean running, AtomicLong done, Histogram latency);
+        Started start(AtomicBoolean running, AtomicLong done, Histogram latency);
+    }
+
+    /** Clients that were started, and stop once running turns false and their last requests are answered. */
+    public interface Started {
+        /** Waits at most millis for every client to have stopped. */
+        void awaitStopped(long millis) throws InterruptedException;
+
+        /** Clients that are threads, each stopped once it has ended. */
+        static Started threads(List<Thread> threads) {
+            return millis -> {
+                long deadline = System.nanoTime() + millis * 1_000_000;
+                for (Thread thread : threads) {
+                    thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                }
+            };
+        }
     }
 
     private LoadStep() {
@@ -44,7 +60,7 @@ public final class LoadStep {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong done = new AtomicLong();
         Histogram latency = new Histogram(3);
-        List<Thread> threads = clients.start(running, done, latency);
+        Started started = clients.start(running, done, latency);
         Thread.sleep(2000);
         long before = done.get();
         long ticksBefore = serverCpuTicks == null ? 0 : serverCpuTicks.getAsLong();
@@ -60,9 +76,7 @@ public final class LoadStep {
             measured = latency.copy();
         }
         running.set(false);
-        for (Thread thread : threads) {
-            thread.join(5000);
-        }
+        started.awaitStopped(5000);
         return new Result(count / (double) seconds, measured.getValueAtPercentile(50) / 1e6,
                 measured.getValueAtPercentile(99) / 1e6, measured.getValueAtPercentile(99.9) / 1e6, cpuMicrosPerOp);
     }

@@ -90,7 +90,7 @@ public final class NacosBenchmark {
                         thread.start();
                         threads.add(thread);
                     }
-                    return threads;
+                    return LoadStep.Started.threads(threads);
                 });
                 System.out.printf("%7d  %15.0f  %6.2f  %6.2f  (%d refused or timed out)%n", clients,
                         step.perSecond(), step.p50Millis(), step.p99Millis(), failed.get());

@@ -1,7 +1,6 @@
 package io.beacon.bench.peers;
 
 import io.beacon.bench.cluster.ServerLauncher;
-import io.beacon.testkit.http.KeepAliveConnection;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,25 +70,7 @@ public final class BeaconCluster implements KvCluster {
 
     @Override
     public KvClient client(int node, int timeoutMillis) {
-        KeepAliveConnection connection = new KeepAliveConnection(servers.host(node), servers.port(node),
-                timeoutMillis);
-        return new KvClient() {
-            @Override
-            public boolean put(String key, byte[] value) throws Exception {
-                return connection.exchange("PUT", KV + key, value).status() == 200;
-            }
-
-            @Override
-            public boolean get(String key) throws Exception {
-                int status = connection.call("GET", KV + key);
-                return status == 200 || status == 404;
-            }
-
-            @Override
-            public void close() {
-                connection.close();
-            }
-        };
+        return new RestKvClient(servers.host(node), servers.port(node), KV, timeoutMillis);
     }
 
     /** The servers, for what only Beacon has (its Nacos API, its heap). */

@@ -7,7 +7,7 @@ import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -40,28 +40,31 @@ final class EtcdGrpcClient implements KvClient {
     }
 
     @Override
-    public boolean put(String key, byte[] value) throws Exception {
-        return await(client.get().getKVClient().put(bytes(key), ByteSequence.from(value)));
+    public CompletableFuture<Boolean> putAsync(String key, byte[] value) {
+        return answer(client.get().getKVClient().put(bytes(key), ByteSequence.from(value)));
     }
 
     @Override
-    public boolean get(String key) throws Exception {
-        return await(client.get().getKVClient().get(bytes(key)));
+    public CompletableFuture<Boolean> getAsync(String key) {
+        return answer(client.get().getKVClient().get(bytes(key)));
     }
 
-    /** True once the answer comes, false if etcd refused the request; throws on a timeout or any other failure. */
-    private boolean await(CompletableFuture<?> answer) throws Exception {
-        try {
-            answer.get(timeoutMillis, TimeUnit.MILLISECONDS);
-            return true;
-        } catch (ExecutionException e) {
-            if (REFUSALS.contains(Status.fromThrowable(e.getCause()).getDescription())) {
+    /**
+     * True once the answer comes, false if etcd refused the request; fails on a timeout (and gives up on the
+     * request) or on any other failure.
+     */
+    private CompletableFuture<Boolean> answer(CompletableFuture<?> request) {
+        return request.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).handle((answered, error) -> {
+            if (error == null) {
+                return true;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                    : error;
+            if (REFUSALS.contains(Status.fromThrowable(cause).getDescription())) {
                 return false;
             }
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        } finally {
-            answer.cancel(false);
-        }
+            throw cause instanceof CompletionException failed ? failed : new CompletionException(cause);
+        });
     }
 
     private static ByteSequence bytes(String key) {

@@ -1,10 +1,10 @@
 package io.beacon.bench.peers;
 
-import io.beacon.testkit.http.KeepAliveConnection;
+import io.netty.handler.codec.http.HttpMethod;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A {@link KvClient} of one etcd member through its HTTP/JSON gateway (the grpc-gateway etcd serves on its client
@@ -12,34 +12,33 @@ import java.util.Base64;
  * {@code POST /v3/kv/range} with default options, which etcd serves linearizably; keys and values travel in
  * base64, as the gateway's JSON has it.
  *
- * <p>A 200 answer is success and any other status a refusal. An I/O error or a read timeout propagates. Note that
- * etcd 3.4's gateway sends its error answers (503 "etcdserver: request timed out", 429 "too many requests", ...)
- * chunked, with a gRPC trailer, and {@link KeepAliveConnection} does not read chunked answers: such an answer
- * therefore also ends in an IOException, counted as an unknown outcome rather than as a refusal.
+ * <p>A 200 answer is success and any other status (etcd 3.4's gateway sends its errors, 503 "etcdserver: request
+ * timed out", 429 "too many requests", ..., chunked) a refusal. An I/O error or a timeout fails the request.
  */
 final class EtcdHttpClient implements KvClient {
     private static final Base64.Encoder BASE64 = Base64.getEncoder();
 
-    private final KeepAliveConnection connection;
+    private final HttpKvConnection connection;
 
     /** A client of the member whose client port is port on 127.0.0.1; dials at the first request. */
     EtcdHttpClient(int port, int timeoutMillis) {
-        this.connection = new KeepAliveConnection("127.0.0.1", port, timeoutMillis);
+        this.connection = new HttpKvConnection("127.0.0.1", port, timeoutMillis);
     }
 
     @Override
-    public boolean put(String key, byte[] value) throws IOException {
+    public CompletableFuture<Boolean> putAsync(String key, byte[] value) {
         return post("/v3/kv/put", "{\"key\":\"" + base64(key) + "\",\"value\":\"" + BASE64.encodeToString(value)
                 + "\"}");
     }
 
     @Override
-    public boolean get(String key) throws IOException {
+    public CompletableFuture<Boolean> getAsync(String key) {
         return post("/v3/kv/range", "{\"key\":\"" + base64(key) + "\"}");
     }
 
-    private boolean post(String path, String json) throws IOException {
-        return connection.exchange("POST", path, json.getBytes(StandardCharsets.UTF_8)).status() == 200;
+    private CompletableFuture<Boolean> post(String path, String json) {
+        return connection.exchange(HttpMethod.POST, path, json.getBytes(StandardCharsets.UTF_8), "application/json")
+                .thenApply(answer -> answer.status() == 200);
     }
 
     private static String base64(String key) {

@@ -1,5 +1,6 @@
 package io.beacon.bench.peers;
 
+import io.beacon.bench.cluster.LoadStep;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
@@ -31,16 +32,14 @@ public final class FailoverTrials {
             Clusters.awaitWrite(cluster);
             int leader = Clusters.awaitLeader(cluster);
             AtomicBoolean running = new AtomicBoolean(true);
-            List<Thread> load = KvLoad.start(cluster, KvLoad.Kind.WRITES, 8, leader, running, new AtomicLong(),
+            LoadStep.Started load = KvLoad.start(cluster, KvLoad.Kind.WRITES, 8, leader, running, new AtomicLong(),
                     new Histogram(3));
             Thread.sleep(1000);
             cluster.kill(leader);
             long killed = System.nanoTime();
             double elapsed = firstWriteThroughOthers(cluster, leader, killed, "probe-" + trial);
             running.set(false);
-            for (Thread thread : load) {
-                thread.join(5000);
-            }
+            load.awaitStopped(5000);
             millis.add(elapsed);
             log.printf("%s trial %2d: %.0f ms (killed node %d)%n", cluster.name(), trial, elapsed, leader);
             cluster.restart(leader);

@@ -7,16 +7,21 @@ import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The one load generator of the side-by-side benchmark: a closed loop of clients, each on a thread of its own
- * with a client of the leader, sending its next request when the last is answered (64-byte values, each client
- * on 1,000 keys of its own). A client whose request fails or times out pauses 20 ms (spinning would starve the
- * servers of the two cores while they elect) and asks again which node leads.
+ * The one load generator of the side-by-side benchmark: a closed loop of clients, each with a connection of its own
+ * to the leader, sending its next request when the last is answered (64-byte values, each client on 1,000 keys of
+ * its own). The clients have no threads of their own: each sends its next request from where the answer to its
+ * last arrives (for HTTP, one event loop for all of them: see {@link HttpKvConnection}). A client whose request
+ * fails or times out pauses 20 ms (spinning would starve the servers of the two cores while they elect) and asks
+ * again which node leads.
  */
 public final class KvLoad {
     /** What the clients send. */
@@ -29,6 +34,14 @@ public final class KvLoad {
 
     private static final byte[] VALUE = new byte[64];
     private static final int REQUEST_TIMEOUT_MILLIS = 2000;
+    private static final long PAUSE_MILLIS = 20;
+    /** Where clients pause and look for the leader (which blocks for up to a second): never on an answer's thread. */
+    private static final Executor PAUSED = CompletableFuture.delayedExecutor(PAUSE_MILLIS, TimeUnit.MILLISECONDS,
+            Executors.newCachedThreadPool(runnable -> {
+                Thread thread = new Thread(runnable, "bench-client-pause");
+                thread.setDaemon(true);
+                return thread;
+            }));
 
     private KvLoad() {
     }
@@ -55,60 +68,86 @@ public final class KvLoad {
     }
 
     /** Starts the clients, which run until running turns false; they count what is answered and record latency. */
-    static List<Thread> start(KvCluster cluster, Kind kind, int clients, int leader, AtomicBoolean running,
-                              AtomicLong done, Histogram latency) {
-        List<Thread> threads = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            int id = c;
-            Thread thread = new Thread(() -> loop(cluster, kind, id, leader, running, done, latency),
-                    cluster.name() + "-client-" + c);
-            thread.setDaemon(true);
-            thread.start();
-            threads.add(thread);
+    static LoadStep.Started start(KvCluster cluster, Kind kind, int clients, int leader, AtomicBoolean running,
+                                  AtomicLong done, Histogram latency) {
+        CountDownLatch stopped = new CountDownLatch(clients);
+        for (int id = 0; id < clients; id++) {
+            new Client(cluster, kind, id, leader, running, done, latency, stopped).next();
         }
-        return threads;
+        return millis -> stopped.await(millis, TimeUnit.MILLISECONDS);
     }
 
-    private static void loop(KvCluster cluster, Kind kind, int id, int leader, AtomicBoolean running,
-                             AtomicLong done, Histogram latency) {
-        int node = leader;
-        KvClient client = null;
-        long i = 0;
-        try {
-            while (running.get()) {
-                String key = "c" + id + "-" + i++ % 1000;
-                boolean answered = false;
-                long start = System.nanoTime();
-                try {
-                    if (client == null) {
-                        client = cluster.client(node, REQUEST_TIMEOUT_MILLIS);
-                    }
-                    answered = kind == Kind.WRITES ? client.put(key, VALUE) : client.get(key);
-                } catch (Exception e) {
-                    // timed out or the connection broke: the outcome is unknown, and not counted
+    /** One client of the closed loop: its next request goes out when the last is answered. */
+    private static final class Client {
+        private final KvCluster cluster;
+        private final Kind kind;
+        private final int id;
+        private final AtomicBoolean running;
+        private final AtomicLong done;
+        private final Histogram latency;
+        private final CountDownLatch stopped;
+        private int node;
+        private KvClient client;
+        private long requests;
+
+        Client(KvCluster cluster, Kind kind, int id, int node, AtomicBoolean running, AtomicLong done,
+               Histogram latency, CountDownLatch stopped) {
+            this.cluster = cluster;
+            this.kind = kind;
+            this.id = id;
+            this.node = node;
+            this.running = running;
+            this.done = done;
+            this.latency = latency;
+            this.stopped = stopped;
+        }
+
+        void next() {
+            if (!running.get()) {
+                if (client != null) {
+                    client.close();
                 }
-                if (answered) {
+                stopped.countDown();
+                return;
+            }
+            String key = "c" + id + "-" + requests++ % 1000;
+            long start = System.nanoTime();
+            CompletableFuture<Boolean> answer;
+            try {
+                if (client == null) {
+                    client = cluster.client(node, REQUEST_TIMEOUT_MILLIS);
+                }
+                answer = kind == Kind.WRITES ? client.putAsync(key, VALUE) : client.getAsync(key);
+            } catch (Exception e) {
+                answer = CompletableFuture.failedFuture(e);
+            }
+            answer.whenComplete((answered, error) -> {
+                if (error == null && answered) {
                     long took = System.nanoTime() - start;
                     synchronized (latency) {
                         latency.recordValue(took);
                     }
                     done.incrementAndGet();
-                    continue;
+                    next();
+                } else {
+                    // refused, timed out or the connection broke (the outcome is unknown, and not counted)
+                    pauseAndFindTheLeader();
                 }
-                if (client != null) {
-                    client.close();
-                    client = null;
-                }
-                Thread.sleep(20);
-                int found = cluster.leader();
-                node = found >= 0 ? found : (node + 1) % cluster.size();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
+            });
+        }
+
+        private void pauseAndFindTheLeader() {
             if (client != null) {
                 client.close();
+                client = null;
             }
+            PAUSED.execute(() -> {
+                if (running.get()) {
+                    int found = cluster.leader();
+                    node = found >= 0 ? found : (node + 1) % cluster.size();
+                }
+                next();
+            });
         }
     }
 }

@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
 public final class SofaJraftCluster implements KvCluster {
     private static final String HOST = "127.0.0.1";
     private static final int NODES = 3;
+    /** Where the peer's HTTP API keeps the keys (see sofajraft.KvHttpHandler). */
+    static final String KV_PREFIX = "/kv/";
     /** How long {@link #leader()} waits for the nodes' status. */
     private static final long STATUS_TIMEOUT_MILLIS = 1000;
     private static final long START_TIMEOUT_MILLIS = 60_000;
@@ -169,7 +171,7 @@ public final class SofaJraftCluster implements KvCluster {
 
     @Override
     public KvClient client(int node, int timeoutMillis) {
-        return new SofaJraftClient(HOST, httpPorts.get(node), timeoutMillis);
+        return new RestKvClient(HOST, httpPorts.get(node), KV_PREFIX, timeoutMillis);
     }
 
     /** Kills every running node; if interrupted, still kills the rest (without waiting) and keeps the interrupt. */

@@ -164,7 +164,7 @@ class SofaJraftClusterTest {
     private static Answer read(SofaJraftCluster cluster, int node, String key) throws IOException {
         try (KeepAliveConnection connection = new KeepAliveConnection("127.0.0.1", cluster.httpPort(node),
                 TIMEOUT_MILLIS)) {
-            KeepAliveConnection.Answer answer = connection.exchange("GET", SofaJraftClient.path(key), new byte[0]);
+            KeepAliveConnection.Answer answer = connection.exchange("GET", RestKvClient.path(SofaJraftCluster.KV_PREFIX, key), new byte[0]);
             return new Answer(answer.status(), answer.text());
         }
     }
