@@ -113,9 +113,13 @@ final class HttpKvConnection implements AutoCloseable {
                     }
                 })
                 .connect(host, port);
-        channel = dialled.channel();
+        Channel dialling = dialled.channel();
+        channel = dialling;
         dialled.addListener(connected -> {
-            if (connected.isSuccess()) {
+            if (dialling != channel) {
+                // The request already failed (its deadline passed, or close()) and dropped this connection.
+                request.release();
+            } else if (connected.isSuccess()) {
                 write(request);
             } else {
                 request.release();
