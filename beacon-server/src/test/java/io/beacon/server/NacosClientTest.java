@@ -194,9 +194,10 @@ class NacosClientTest {
         assertThat(payments.getName()).isEqualTo("payments");
         assertThat(payments.getGroupName()).isEqualTo("DEFAULT_GROUP");
         maintain.updateService("payments", "DEFAULT_GROUP", 0.5f);
-        assertThat(maintain.queryService("payments").getProtectThreshold()).isEqualTo(0.5f);
-        // The service list is read from whichever server the client asks, from its own copy (as Nacos serves
-        // it), so a server that has not yet applied the change may answer from before it.
+        // A service, like the service list below, is read from whichever server the client asks, from its own
+        // copy (as Nacos serves it), so a server that has not yet applied the change may answer from before it.
+        awaitTrue("the new protect threshold served", 20,
+                () -> maintain.queryService("payments").getProtectThreshold() == 0.5f);
         awaitTrue("orders and payments listed", 20, () -> {
             ListView<String> services = naming.getServicesOfServer(1, 10);
             return services.getCount() == 2 && services.getData().containsAll(List.of("orders", "payments"));
