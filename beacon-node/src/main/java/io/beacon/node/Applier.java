@@ -132,9 +132,12 @@ final class Applier {
         } else if (task instanceof Restore restore) {
             restore.persisted().join();
             SnapshotMetadata snapshot = restore.snapshot();
+            long started = System.nanoTime();
             try (InputStream in = storage.openSnapshot(snapshot.index())) {
                 stateMachine.restoreSnapshot(in, snapshot.index());
             }
+            LOG.info("restored a snapshot sent by the leader index={} term={} millis={}", snapshot.index(),
+                    snapshot.term(), (System.nanoTime() - started) / 1_000_000);
             appliedTerm = snapshot.term();
             configuration = snapshot.configuration();
             lastSnapshotIndex = snapshot.index();

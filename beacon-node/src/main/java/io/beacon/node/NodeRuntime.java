@@ -480,6 +480,9 @@ public final class NodeRuntime implements AutoCloseable {
     }
 
     private void readSnapshotChunk(SnapshotRead read) {
+        if (read.offset() == 0) {
+            LOG.info("sending a snapshot member={} to={} index={}", raft.id(), read.to(), read.snapshotIndex());
+        }
         byte[] data;
         boolean last;
         try {

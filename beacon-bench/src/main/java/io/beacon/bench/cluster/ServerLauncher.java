@@ -118,7 +118,8 @@ public final class ServerLauncher implements AutoCloseable {
                 String.join(",", cluster), "--data", data.resolve("server-" + server).toString(), "--secret", SECRET,
                 "--config", data.resolve("no-conf").toString()));
         processes[server] = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(data.resolve("server-" + server + ".log").toFile()).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("server-" + server + ".log").toFile()))
+                .start();
     }
 
     public void kill(int server) throws InterruptedException {

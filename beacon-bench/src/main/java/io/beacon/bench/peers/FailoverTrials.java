@@ -21,6 +21,9 @@ public final class FailoverTrials {
     private static final byte[] VALUE = new byte[64];
     private static final int PROBE_TIMEOUT_MILLIS = 300;
     private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** A trial slower than this prints what its probes met, to tell a slow election from a slow first commit. */
+    private static final double SLOW_TRIAL_MILLIS = 500;
+    private static final int MAX_PROBES_SHOWN = 40;
 
     private FailoverTrials() {
     }
@@ -37,28 +40,44 @@ public final class FailoverTrials {
             Thread.sleep(1000);
             cluster.kill(leader);
             long killed = System.nanoTime();
-            double elapsed = firstWriteThroughOthers(cluster, leader, killed, "probe-" + trial);
+            Outcome outcome = firstWriteThroughOthers(cluster, leader, killed, "probe-" + trial);
             running.set(false);
             load.awaitStopped(5000);
-            millis.add(elapsed);
-            log.printf("%s trial %2d: %.0f ms (killed node %d)%n", cluster.name(), trial, elapsed, leader);
+            millis.add(outcome.millis());
+            log.printf("%s trial %2d: %.0f ms (killed node %d)%n", cluster.name(), trial, outcome.millis(), leader);
+            if (outcome.millis() > SLOW_TRIAL_MILLIS) {
+                log.printf("    the probes before the first write: %s%n", String.join("; ", outcome.probes()));
+            }
             cluster.restart(leader);
         }
         Clusters.awaitWrite(cluster);
         return millis;
     }
 
-    private static double firstWriteThroughOthers(KvCluster cluster, int killed, long since, String key)
+    /** The time to the first acknowledged write, and what each probe before it met. */
+    private record Outcome(double millis, List<String> probes) {
+    }
+
+    private static Outcome firstWriteThroughOthers(KvCluster cluster, int killed, long since, String key)
             throws Exception {
+        List<String> probes = new ArrayList<>();
         int attempt = 0;
         while (System.nanoTime() - since < GIVE_UP_NANOS) {
             int node = (killed + 1 + attempt++ % (cluster.size() - 1)) % cluster.size();
+            long sent = System.nanoTime();
+            String met;
             try (KvClient client = cluster.client(node, PROBE_TIMEOUT_MILLIS)) {
                 if (client.put(key, VALUE)) {
-                    return (System.nanoTime() - since) / 1e6;
+                    return new Outcome((System.nanoTime() - since) / 1e6, probes);
                 }
+                met = "refused";
             } catch (Exception notYet) {
                 // no leader yet, or the request timed out
+                met = notYet.getClass().getSimpleName();
+            }
+            if (probes.size() < MAX_PROBES_SHOWN) {
+                probes.add(String.format("node %d at %.0f ms: %s after %.0f ms", node, (sent - since) / 1e6, met,
+                        (System.nanoTime() - sent) / 1e6));
             }
             Thread.sleep(5);
         }
