@@ -538,6 +538,10 @@ public final class RaftNode {
         role = Role.PRE_CANDIDATE;
         leaderId = NONE;
         votes.clear();
+        // A round that gets no answer tries again after this: while fast campaigning a short wait, not the
+        // election timeout drawn while there was a leader (a first pre-vote that reached a follower a moment
+        // before that follower saw the leader's connection end went unanswered, and failover took a second).
+        randomizedElectionTimeout = nextElectionTimeout();
     }
 
     private void becomeCandidate() {
@@ -575,9 +579,7 @@ public final class RaftNode {
         leaderId = NONE;
         electionElapsed = 0;
         heartbeatElapsed = 0;
-        randomizedElectionTimeout = fastCampaignRounds > 0
-                ? FAST_CAMPAIGN_TICKS + random.nextInt(FAST_CAMPAIGN_TICKS + 1)
-                : wholeElectionTimeout();
+        randomizedElectionTimeout = nextElectionTimeout();
         votes.clear();
         progress.clear();
         receivingSnapshot = null;
@@ -690,7 +692,7 @@ public final class RaftNode {
     private void makeWayForPreCandidate() {
         madeWayForPreCandidate = true;
         electionElapsed = 0;
-        randomizedElectionTimeout = FAST_CAMPAIGN_TICKS + random.nextInt(FAST_CAMPAIGN_TICKS + 1);
+        randomizedElectionTimeout = nextElectionTimeout();
     }
 
     private void stepCandidate(Message message) {
@@ -760,6 +762,12 @@ public final class RaftNode {
             fastCampaignRounds = 0;
             randomizedElectionTimeout = wholeElectionTimeout();
         }
+    }
+
+    /** The wait before the next campaign: a fast round while fast campaigning, else an election timeout. */
+    private int nextElectionTimeout() {
+        return fastCampaignRounds > 0 ? FAST_CAMPAIGN_TICKS + random.nextInt(FAST_CAMPAIGN_TICKS + 1)
+                : wholeElectionTimeout();
     }
 
     private int wholeElectionTimeout() {
