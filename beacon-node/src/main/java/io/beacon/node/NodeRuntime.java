@@ -47,6 +47,8 @@ import java.util.function.Supplier;
  */
 public final class NodeRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
+    /** A write to storage slower than this is logged: nothing this member says after it leaves before it. */
+    private static final long SLOW_STORAGE_MILLIS = 100;
 
     private final NodeOptions options;
     private final RaftStorage storage;
@@ -420,6 +422,7 @@ public final class NodeRuntime implements AutoCloseable {
             for (Message message : ready.messages()) {
                 transport.send(message);
             }
+            long handedToStorage = System.nanoTime();
             CompletableFuture<Long> persisted = ready.mustPersist() ? storage.write(ready) : null;
             if (ready.installedSnapshot() != null) {
                 applier.submit(new Applier.Restore(ready.installedSnapshot(), persisted));
@@ -446,7 +449,15 @@ public final class NodeRuntime implements AutoCloseable {
             }
             outstanding.add(new Outstanding(ready, persisted));
             if (persisted != null) {
-                persisted.whenComplete((index, error) -> post(this::advanceDurable));
+                int entries = ready.entries().size();
+                persisted.whenComplete((index, error) -> {
+                    long millis = (System.nanoTime() - handedToStorage) / 1_000_000;
+                    if (millis >= SLOW_STORAGE_MILLIS) {
+                        LOG.warn("slow storage: a write of {} entries was durable after {} ms member={}", entries,
+                                millis, raft.id());
+                    }
+                    post(this::advanceDurable);
+                });
             }
             advanceDurable();
         }
