@@ -11,6 +11,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,8 +118,7 @@ public final class CompareMain implements Callable<Integer> {
             }
             NacosBenchmark.Memory memory = null;
             if (memoryInstances > 0) {
-                Path memoryData = data.resolve("memory");
-                Files.createDirectories(memoryData);
+                Path memoryData = emptyDirectory(data.resolve("memory"));
                 memory = NacosBenchmark.memory(memoryInstances, memoryData);
             }
             String after = Machine.load();
@@ -188,8 +188,7 @@ public final class CompareMain implements Callable<Integer> {
 
     /** Starts a fresh cluster of the system, runs its load steps and its failover trials, and stops it. */
     private void measureSystem(String system, Measured measured) throws Exception {
-        Path dir = data.resolve(system);
-        Files.createDirectories(dir);
+        Path dir = emptyDirectory(data.resolve(system));
         try (KvCluster cluster = Systems.create(system, dir, jvm)) {
             log.printf("%n== %s: starting 3 nodes (load %s)%n", cluster.name(), Machine.load());
             cluster.start();
@@ -223,10 +222,20 @@ public final class CompareMain implements Callable<Integer> {
         }
     }
 
+    /**
+     * The directory, emptied: a run that was killed leaves its clusters' data behind, and servers started on
+     * another run's data form no cluster (they waited out the 60 s health check).
+     */
+    private static Path emptyDirectory(Path dir) throws IOException {
+        if (!Dirs.delete(dir)) {
+            throw new IOException("cannot empty " + dir + ", left by an earlier run");
+        }
+        return Files.createDirectories(dir);
+    }
+
     /** Beacon idle with growing numbers of services, each holding one persistent instance. */
     private void measureIdle(Measured measured) throws Exception {
-        Path dir = data.resolve("idle");
-        Files.createDirectories(dir);
+        Path dir = emptyDirectory(data.resolve("idle"));
         try (BeaconCluster cluster = new BeaconCluster(dir, jvm)) {
             log.printf("%n== idle cost: beacon (load %s)%n", Machine.load());
             cluster.start();

@@ -33,6 +33,9 @@ class CompareMainTest {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Path report = dir.resolve("report");
         Path data = dir.resolve("data");
+        // What a killed run leaves behind: where a server's data directory goes, something in the way.
+        Files.createDirectories(data.resolve("beacon"));
+        Files.writeString(data.resolve("beacon").resolve("server-0"), "left by a run that was killed");
         int status = new CommandLine(new CompareMain(new PrintStream(printed, true, StandardCharsets.UTF_8)))
                 .execute("--systems", "beacon,etcd,etcd-http,sofajraft", "--clients", "2", "--seconds", "1",
                         "--warmup", "1", "--no-reads", "--trials", "1", "--services", "20", "--idle-seconds", "2",
