@@ -15,7 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -23,6 +27,9 @@ import java.util.function.LongConsumer;
  * The apply thread: runs the state machine on committed entries in log order, restores it from snapshots a
  * leader sent (once they are durable), takes snapshots when the core asks, answers proposals and releases reads
  * once the state machine has caught up with their read index. Tasks run in the order the raft thread queues them.
+ *
+ * <p>A snapshot stops applying only while the state machine freezes its state; a second thread writes the frozen
+ * state to storage and then reports it to the core, while entries go on being applied. One is written at a time.
  */
 final class Applier {
     private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
@@ -56,6 +63,9 @@ final class Applier {
     private final LinkedBlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
     private final TreeMap<Long, List<CompletableFuture<Long>>> waitingReads = new TreeMap<>();
     private final Thread thread;
+    private final ExecutorService snapshotWriter;
+    /** Set by the apply thread when it freezes a state, cleared by the writer when that state is on disk. */
+    private final AtomicBoolean writingSnapshot = new AtomicBoolean();
     /** The term of the last entry applied (or of the snapshot restored), and the configuration in force there. */
     private long appliedTerm;
     private Configuration configuration;
@@ -75,6 +85,11 @@ final class Applier {
         }
         this.thread = new Thread(this::run, "beacon-apply");
         this.thread.setDaemon(true);
+        this.snapshotWriter = Executors.newSingleThreadExecutor(runnable -> {
+            Thread writer = new Thread(runnable, "beacon-snapshot-write");
+            writer.setDaemon(true);
+            return writer;
+        });
     }
 
     void start() {
@@ -89,9 +104,15 @@ final class Applier {
         return stateMachine.appliedIndex();
     }
 
+    /** Stops applying, then waits (at most 10 s each) for the apply thread and for a snapshot being written. */
     void stop() throws InterruptedException {
         tasks.add(new Stop());
         thread.join(10_000);
+        snapshotWriter.shutdown();
+        if (!snapshotWriter.awaitTermination(10, TimeUnit.SECONDS)) {
+            LOG.warn("a snapshot was still being written 10 s after the member stopped applying; left unfinished");
+            snapshotWriter.shutdownNow();
+        }
     }
 
     private void run() {
@@ -160,7 +181,7 @@ final class Applier {
         ready.clear();
     }
 
-    private void takeSnapshot() throws Exception {
+    private void takeSnapshot() {
         long index = stateMachine.appliedIndex();
         if (index <= lastSnapshotIndex) {
             return;
@@ -168,16 +189,37 @@ final class Applier {
         if (configuration == null) {
             throw new IllegalStateException("no configuration applied up to index " + index);
         }
-        RaftStorage.SnapshotWriter writer = storage.beginSnapshot(new SnapshotMetadata(index, appliedTerm,
-                configuration));
-        try {
-            stateMachine.writeSnapshot(writer.stream());
-            writer.commit();
-        } catch (Exception e) {
-            writer.abort();
-            throw e;
+        if (!writingSnapshot.compareAndSet(false, true)) {
+            // One is being written; the core asks again once it has heard of that one.
+            return;
         }
+        SnapshotMetadata metadata = new SnapshotMetadata(index, appliedTerm, configuration);
+        long started = System.nanoTime();
+        StateMachine.FrozenState frozen = stateMachine.freeze();
+        long frozenNanos = System.nanoTime() - started;
         lastSnapshotIndex = index;
-        snapshotTaken.accept(index);
+        snapshotWriter.execute(() -> writeSnapshot(metadata, frozen, frozenNanos));
+    }
+
+    private void writeSnapshot(SnapshotMetadata metadata, StateMachine.FrozenState frozen, long frozenNanos) {
+        long started = System.nanoTime();
+        try {
+            RaftStorage.SnapshotWriter writer = storage.beginSnapshot(metadata);
+            try {
+                frozen.writeTo(writer.stream());
+                writer.commit();
+            } catch (Exception e) {
+                writer.abort();
+                throw e;
+            }
+        } catch (Throwable e) {
+            LOG.error("cannot write the snapshot at index {}: the member stops", metadata.index(), e);
+            failed.accept(e);
+            return;
+        }
+        writingSnapshot.set(false);
+        LOG.info("took a snapshot index={} term={} freezeMicros={} writeMillis={}", metadata.index(),
+                metadata.term(), frozenNanos / 1000, (System.nanoTime() - started) / 1_000_000);
+        snapshotTaken.accept(metadata.index());
     }
 }

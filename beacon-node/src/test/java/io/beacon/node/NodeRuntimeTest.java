@@ -187,7 +187,8 @@ class NodeRuntimeTest {
         for (CompletableFuture<Object> write : written) {
             write.get(10, TimeUnit.SECONDS);
         }
-        // Snapshots are taken on the apply thread after the writes were answered: wait for one past 100.
+        // Snapshots are taken after the writes were answered, and written beside the apply thread: wait for one
+        // past 100.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         RaftStatus leaderStatus = members.get(leader).status().get(5, TimeUnit.SECONDS);
         while (leaderStatus.snapshotIndex() <= 100 && System.nanoTime() < deadline) {

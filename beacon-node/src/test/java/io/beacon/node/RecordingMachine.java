@@ -34,7 +34,12 @@ final class RecordingMachine implements StateMachine {
     }
 
     @Override
-    public synchronized void writeSnapshot(OutputStream out) throws IOException {
+    public synchronized FrozenState freeze() {
+        List<String> frozen = List.copyOf(commands);
+        return out -> writeSnapshot(frozen, out);
+    }
+
+    private static void writeSnapshot(List<String> commands, OutputStream out) throws IOException {
         DataOutputStream data = new DataOutputStream(out);
         data.writeInt(commands.size());
         for (String command : commands) {

@@ -17,7 +17,6 @@ import io.beacon.registry.model.ServiceView;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -83,13 +82,8 @@ public final class NamingRegistry implements StateMachine {
     }
 
     @Override
-    public void writeSnapshot(OutputStream out) throws IOException {
-        lock.readLock().lock();
-        try {
-            RegistrySnapshot.write(state, out);
-        } finally {
-            lock.readLock().unlock();
-        }
+    public FrozenState freeze() {
+        return read(() -> RegistrySnapshot.freeze(state));
     }
 
     /** Replaces the whole state with the snapshot's; a damaged snapshot is refused and the state stays as it was. */

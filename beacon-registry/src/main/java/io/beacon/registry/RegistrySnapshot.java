@@ -1,5 +1,6 @@
 package io.beacon.registry;
 
+import io.beacon.raft.StateMachine;
 import io.beacon.registry.command.Wire;
 import io.beacon.registry.model.Instance;
 import io.beacon.registry.model.ServiceDefinition;
@@ -13,7 +14,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -26,7 +30,8 @@ import java.util.zip.CheckedOutputStream;
  * |   per cluster: name, metadata (map), instance count (int) | per instance: endpoint and attributes
  * | CRC32C of every byte before it (long) | end of stream
  * </pre>
- * Everything is written in key order, so equal states give equal bytes. Reading builds a fresh state and fails
+ * Everything is written in key order, so equal states give equal bytes. It is written from a frozen image of the
+ * state ({@link #freeze}), so that a snapshot's writing need not hold the apply thread. Reading builds a fresh state and fails
  * with an IOException naming the problem (wrong magic or version, truncation, bad checksum, trailing bytes,
  * impossible values); the caller swaps it in only when reading succeeded. Owns the format only.
  */
@@ -38,24 +43,53 @@ final class RegistrySnapshot {
     private RegistrySnapshot() {
     }
 
-    static void write(RegistryState state, OutputStream out) throws IOException {
+    /**
+     * The state as it is now, for writing later while it changes: the structures apply changes in place (the
+     * service, cluster and switch maps) are copied; what they hold (keys, definitions, metadata, instances) is
+     * immutable and shared.
+     */
+    static StateMachine.FrozenState freeze(RegistryState state) {
+        SortedMap<String, String> switches = new TreeMap<>(state.switches());
+        List<FrozenService> services = new ArrayList<>(state.services().size());
+        for (ServiceState service : state.services().values()) {
+            List<FrozenCluster> clusters = new ArrayList<>(service.clusters().size());
+            for (ClusterState cluster : service.clusters()) {
+                List<Instance> instances = new ArrayList<>(cluster.size());
+                cluster.instances().forEach(instances::add);
+                clusters.add(new FrozenCluster(cluster.name(), cluster.metadata(), instances));
+            }
+            services.add(new FrozenService(service.key(), service.definition(), service.createdMillis(),
+                    service.modifiedMillis(), clusters));
+        }
+        return out -> write(switches, services, out);
+    }
+
+    private record FrozenService(ServiceKey key, ServiceDefinition definition, long createdMillis,
+                                 long modifiedMillis, List<FrozenCluster> clusters) {
+    }
+
+    private record FrozenCluster(String name, SortedMap<String, String> metadata, List<Instance> instances) {
+    }
+
+    private static void write(SortedMap<String, String> switches, List<FrozenService> services, OutputStream out)
+            throws IOException {
         CRC32C crc = new CRC32C();
         DataOutputStream data = new DataOutputStream(new BufferedOutputStream(
                 new CheckedOutputStream(out, crc), BUFFER_BYTES));
         data.writeInt(MAGIC);
         data.writeInt(FORMAT_VERSION);
-        Wire.writeStringMap(data, state.switches());
-        data.writeInt(state.services().size());
-        for (ServiceState service : state.services().values()) {
+        Wire.writeStringMap(data, switches);
+        data.writeInt(services.size());
+        for (FrozenService service : services) {
             Wire.writeServiceKey(data, service.key());
             Wire.writeDefinition(data, service.definition());
             data.writeLong(service.createdMillis());
             data.writeLong(service.modifiedMillis());
             data.writeInt(service.clusters().size());
-            for (ClusterState cluster : service.clusters()) {
+            for (FrozenCluster cluster : service.clusters()) {
                 Wire.writeString(data, cluster.name());
                 Wire.writeStringMap(data, cluster.metadata());
-                data.writeInt(cluster.size());
+                data.writeInt(cluster.instances().size());
                 for (Instance instance : cluster.instances()) {
                     Wire.writeInstanceInCluster(data, instance);
                 }

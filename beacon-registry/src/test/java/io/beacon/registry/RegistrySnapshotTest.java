@@ -1,5 +1,6 @@
 package io.beacon.registry;
 
+import io.beacon.raft.StateMachine;
 import io.beacon.registry.command.Commands;
 import io.beacon.registry.model.Instance;
 import io.beacon.registry.model.RegistrySwitches;
@@ -9,6 +10,7 @@ import io.beacon.registry.model.ServiceKey;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -52,6 +54,27 @@ class RegistrySnapshotTest {
                 .isEqualTo(source.registry.instanceList(service("orders"), "", false));
         assertThat(restored.switches().all()).isEqualTo(source.registry.switches().all());
         assertThat(restored.switches().defaultInstanceEphemeral()).isFalse();
+    }
+
+    @Test
+    void aFrozenRegistryWritesTheStateItWasFrozenInWhateverIsAppliedSince() throws IOException {
+        byte[] expected = source.snapshot();
+        StateMachine.FrozenState frozen = source.registry.freeze();
+        // Change every structure the snapshot walks: a service's definition, a cluster's metadata and instances,
+        // the switches, a new service and a deleted one.
+        source.applied(Commands.updateService(11, new ServiceKey("dev", "G", "billing"),
+                new ServiceDefinition(0.9, Map.of("owner", "b"), Selector.NONE)));
+        source.applied(Commands.updateCluster(12, service("orders"), "blue", Map.of("env", "test")));
+        source.applied(Commands.registerInstance(13, Instance.of(key("orders", "blue", "10.0.0.3", 82))));
+        source.applied(Commands.deregisterInstance(14, key("orders", "10.0.0.2", 81)));
+        source.applied(Commands.updateSwitches(15, Map.of(RegistrySwitches.DEFAULT_INSTANCE_EPHEMERAL, "true")));
+        source.applied(Commands.registerInstance(16, Instance.of(key("payments", "10.0.0.4", 83))));
+        source.applied(Commands.deleteService(17, new ServiceKey("dev", "G", "billing")));
+        assertThat(source.snapshot()).as("the live registry moved on").isNotEqualTo(expected);
+
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        frozen.writeTo(written);
+        assertThat(written.toByteArray()).isEqualTo(expected);
     }
 
     @Test

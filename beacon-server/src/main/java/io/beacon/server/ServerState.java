@@ -11,6 +11,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -74,17 +75,24 @@ public final class ServerState implements StateMachine {
         return appliedIndex;
     }
 
+    /** Every part frozen at the same applied index: the apply thread changes none of them meanwhile. */
     @Override
-    public void writeSnapshot(OutputStream out) throws IOException {
-        DataOutputStream data = new DataOutputStream(out);
-        data.writeInt(SNAPSHOT_MAGIC);
-        data.writeInt(parts.size());
+    public FrozenState freeze() {
+        List<FrozenState> frozenParts = new ArrayList<>(parts.size());
         for (StateMachine part : parts) {
-            try (SectionOutput section = new SectionOutput(data)) {
-                part.writeSnapshot(section);
-            }
+            frozenParts.add(part.freeze());
         }
-        data.flush();
+        return out -> {
+            DataOutputStream data = new DataOutputStream(out);
+            data.writeInt(SNAPSHOT_MAGIC);
+            data.writeInt(frozenParts.size());
+            for (FrozenState part : frozenParts) {
+                try (SectionOutput section = new SectionOutput(data)) {
+                    part.writeTo(section);
+                }
+            }
+            data.flush();
+        };
     }
 
     @Override

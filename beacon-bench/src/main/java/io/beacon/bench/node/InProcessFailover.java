@@ -10,7 +10,6 @@ import io.beacon.raft.Role;
 import io.beacon.raft.StateMachine;
 
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +45,8 @@ public final class InProcessFailover {
         }
 
         @Override
-        public void writeSnapshot(OutputStream out) throws java.io.IOException {
-            out.write(new byte[8]);
+        public FrozenState freeze() {
+            return out -> out.write(new byte[8]);
         }
 
         @Override

@@ -87,8 +87,22 @@ final class KeyValueStateMachine implements StateMachine {
         return appliedIndex;
     }
 
+    /** A copy of the map; the simulations, which write their snapshots at once, use writeSnapshot instead. */
+    @Override
+    public FrozenState freeze() {
+        long index = appliedIndex;
+        SortedMap<byte[], byte[]> frozen = new TreeMap<>(map);
+        return out -> writeSnapshot(index, frozen, out);
+    }
+
+    /** Writes the map as it is, without the copy freeze makes. */
     @Override
     public void writeSnapshot(OutputStream out) throws IOException {
+        writeSnapshot(appliedIndex, map, out);
+    }
+
+    private static void writeSnapshot(long appliedIndex, SortedMap<byte[], byte[]> map, OutputStream out)
+            throws IOException {
         DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out, 1 << 16));
         data.writeInt(FORMAT);
         data.writeLong(appliedIndex);

@@ -153,12 +153,25 @@ public final class KvStore implements StateMachine {
         return appliedIndex;
     }
 
+    /**
+     * The keys in order as they are now: a reference to each key's current record, which no later write changes
+     * (a write replaces a slot's record), so the records are shared rather than copied.
+     */
     @Override
-    public synchronized void writeSnapshot(OutputStream out) throws IOException {
-        KvSnapshotHeader.newBuilder().setVersion(COMMAND_VERSION).setRevision(revision).setKeys(byHash.size())
-                .build().writeDelimitedTo(out);
+    public synchronized FrozenState freeze() {
+        KeyValue[] keys = new KeyValue[ordered.size()];
+        int i = 0;
         for (Slot slot : ordered.values()) {
-            KeyValue kv = slot.current;
+            keys[i++] = slot.current;
+        }
+        long frozenRevision = revision;
+        return out -> writeSnapshot(frozenRevision, keys, out);
+    }
+
+    private static void writeSnapshot(long revision, KeyValue[] keys, OutputStream out) throws IOException {
+        KvSnapshotHeader.newBuilder().setVersion(COMMAND_VERSION).setRevision(revision).setKeys(keys.length)
+                .build().writeDelimitedTo(out);
+        for (KeyValue kv : keys) {
             KvRecord.newBuilder().setKey(kv.key()).setValue(ByteString.copyFrom(kv.value()))
                     .setCreateRevision(kv.createRevision()).setModRevision(kv.modRevision())
                     .setVersion(kv.version()).build().writeDelimitedTo(out);

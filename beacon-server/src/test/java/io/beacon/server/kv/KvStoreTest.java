@@ -2,6 +2,7 @@ package io.beacon.server.kv;
 
 import com.google.protobuf.ByteString;
 import io.beacon.raft.Entry;
+import io.beacon.raft.StateMachine;
 import io.beacon.server.kv.proto.Condition;
 import org.junit.jupiter.api.Test;
 
@@ -104,6 +105,28 @@ class KvStoreTest {
         assertThat(again.get("key-99").value()).isEqualTo(text("new"));
         assertThat(again.size()).isEqualTo(37);
         assertThat(again.revision()).isEqualTo(40);
+    }
+
+    @Test
+    void aFrozenStoreWritesTheStateItWasFrozenInNotTheWritesAppliedSince() throws Exception {
+        apply(KvStore.put("a", text("1"), null));
+        apply(KvStore.put("b", text("1"), null));
+        long frozenAt = index;
+        StateMachine.FrozenState frozen = store.freeze();
+        apply(KvStore.put("a", text("2"), null));
+        apply(KvStore.delete("b", null));
+        apply(KvStore.put("c", text("1"), null));
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        frozen.writeTo(bytes);
+        KvStore restored = new KvStore();
+        restored.restoreSnapshot(new ByteArrayInputStream(bytes.toByteArray()), frozenAt);
+        assertThat(restored.get("a").value()).isEqualTo(text("1"));
+        assertThat(restored.get("a").version()).isEqualTo(1);
+        assertThat(restored.get("b").value()).isEqualTo(text("1"));
+        assertThat(restored.get("c")).isNull();
+        assertThat(restored.revision()).isEqualTo(2);
+        assertThat(store.get("a").value()).as("the live store moved on").isEqualTo(text("2"));
     }
 
     private static byte[] snapshotOf(KvStore store) throws java.io.IOException {

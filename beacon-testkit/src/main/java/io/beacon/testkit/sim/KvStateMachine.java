@@ -71,7 +71,14 @@ final class KvStateMachine implements StateMachine, SimApplication {
     }
 
     @Override
-    public void writeSnapshot(OutputStream out) throws IOException {
+    public FrozenState freeze() {
+        long index = appliedIndex;
+        TreeMap<String, String> frozen = new TreeMap<>(values);
+        return out -> writeSnapshot(index, frozen, out);
+    }
+
+    private static void writeSnapshot(long appliedIndex, TreeMap<String, String> values, OutputStream out)
+            throws IOException {
         DataOutputStream data = new DataOutputStream(out);
         data.writeLong(appliedIndex);
         data.writeInt(values.size());
