@@ -36,6 +36,13 @@ final class SimNode implements SimApplication.Host {
 
         long diskLatency();
 
+        /**
+         * How long the node's next snapshot takes to write, in microseconds (0: at once). The runtime writes a
+         * snapshot from a frozen state beside the apply thread and tells the core when it is on disk, so entries
+         * are applied, snapshots installed and the node crashed in between.
+         */
+        long snapshotWriteTime();
+
         long nextSeed();
 
         Sabotage sabotage();
@@ -81,6 +88,8 @@ final class SimNode implements SimApplication.Host {
     private long pausedAt;
     private long tickMicros;
     private final List<Runnable> deferredWhilePaused = new ArrayList<>();
+    /** A snapshot is being written; its write ends in this life of the node or never. */
+    private boolean writingSnapshot;
     private double clockRate = 1.0;
     /** The machine's clock, which runs on across crashes: it read clockBaseMicros at virtual time clockBaseAt. */
     private long clockBaseAt;
@@ -243,6 +252,7 @@ final class SimNode implements SimApplication.Host {
         readsAwaitingIndex.clear();
         readsAwaitingApply.clear();
         readysAwaitingAdvance = 0;
+        writingSnapshot = false;
         disk.crash(random, world.invariants().committedChain());
         if (world.sabotage() == Sabotage.FORGETFUL_DISK) {
             disk.forgetDurableTail(1 + random.nextInt(3));
@@ -430,18 +440,43 @@ final class SimNode implements SimApplication.Host {
         }
     }
 
-    /** Serializes the state machine as of its applied index, makes it durable, and lets the core compact. */
+    /**
+     * Serializes the state machine as of its applied index, then — at once or after a while, as a snapshot being
+     * written beside the apply thread — makes it durable and lets the core compact. One is written at a time.
+     */
     void takeSnapshot() {
-        if (raft == null || appliedIndex <= raft.snapshot().index()) {
+        if (raft == null || writingSnapshot || appliedIndex <= raft.snapshot().index()) {
             return;
         }
         byte[] data = world.sabotage() == Sabotage.CORRUPT_SNAPSHOT ? application.snapshotMissingSomething()
                 : application.snapshot();
-        world.invariants().onSnapshotTaken(this, appliedIndex, data);
-        raft.snapshotTaken(appliedIndex);
+        long index = appliedIndex;
+        world.invariants().onSnapshotTaken(this, index, data);
+        long writeTime = world.snapshotWriteTime();
+        if (writeTime == 0) {
+            snapshotWritten(index, data);
+            return;
+        }
+        writingSnapshot = true;
+        int life = generation;
+        world.schedule(writeTime, () -> whenRunning(() -> {
+            if (life == generation) {
+                writingSnapshot = false;
+                snapshotWritten(index, data);
+                process();
+            }
+        }));
+    }
+
+    private void snapshotWritten(long index, byte[] data) {
+        raft.snapshotTaken(index);
+        if (raft.snapshot().index() != index) {
+            // Superseded by a snapshot installed from the leader while this one was being written.
+            return;
+        }
         world.invariants().onSnapshotRecorded(this, raft.snapshot());
         disk.saveSnapshot(raft.snapshot(), data, world.invariants().committedChain());
-        snapshots.keep(appliedIndex, data);
+        snapshots.keep(index, data);
     }
 
     private void receiveChunk(SnapshotChunk chunk) {

@@ -40,6 +40,7 @@ public final class Simulation implements SimNode.World {
     private final EventQueue events = new EventQueue();
     private final SplittableRandom seeds;
     private final SplittableRandom diskRandom;
+    private final SplittableRandom snapshotRandom;
     private final SimNetwork network;
     /** Every server slot, slot i at position i - 1. */
     private final List<SimNode> nodes = new ArrayList<>();
@@ -81,6 +82,8 @@ public final class Simulation implements SimNode.World {
         boolean leases = options.leaseTicks() > 0;
         this.nemesis = new Nemesis(events, root.split(), nodes, network, options.faults(), TICK_MICROS,
                 leases ? 0.95 : 0.5, leases ? 1.05 : 2.0, membership, this::record);
+        // Split last, so that every other stream a seed gives stays what it was before snapshots took time.
+        this.snapshotRandom = root.split();
     }
 
     /**
@@ -374,6 +377,12 @@ public final class Simulation implements SimNode.World {
     @Override
     public long diskLatency() {
         return 200 + diskRandom.nextLong(1_800);
+    }
+
+    /** Half of the snapshots are written at once, the others over up to four ticks. */
+    @Override
+    public long snapshotWriteTime() {
+        return snapshotRandom.nextBoolean() ? 0 : 1 + snapshotRandom.nextLong(4 * TICK_MICROS);
     }
 
     @Override
