@@ -54,13 +54,19 @@ final class EtcdGrpcClient implements KvClient {
      * request) or on any other failure.
      */
     private CompletableFuture<Boolean> answer(CompletableFuture<?> request) {
+        return answer(request, timeoutMillis);
+    }
+
+    static CompletableFuture<Boolean> answer(CompletableFuture<?> request, int timeoutMillis) {
         return request.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).handle((answered, error) -> {
             if (error == null) {
                 return true;
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
                     : error;
-            if (REFUSALS.contains(Status.fromThrowable(cause).getDescription())) {
+            // A failure that is not gRPC's own (a timeout) has no description; Set.of refuses to look up null.
+            String description = Status.fromThrowable(cause).getDescription();
+            if (description != null && REFUSALS.contains(description)) {
                 return false;
             }
             throw cause instanceof CompletionException failed ? failed : new CompletionException(cause);
