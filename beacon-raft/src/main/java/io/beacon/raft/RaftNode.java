@@ -498,7 +498,7 @@ public final class RaftNode {
                 return false;
             }
             if (!request.preVote()) {
-                becomeFollower(message.term(), NONE);
+                adoptTermOfCandidate(message.term());
             }
             return true;
         }
@@ -523,6 +523,24 @@ public final class RaftNode {
             send(new RequestVoteResponse(term, id, message.from(), true, false));
         } else if (message instanceof ReadIndexRequest request) {
             send(new ReadIndexResponse(term, id, request.from(), request.context(), 0, false));
+        }
+    }
+
+    /**
+     * A candidate's later term, taken without restarting a follower's election timer: only a vote granted
+     * restarts it (§5.2), and handleRequestVote does that. Otherwise candidates that cannot win, each raising the
+     * term, would keep the follower whose log is the most complete, the one that could win, from ever timing
+     * out (seen in the simulator without pre-vote: a removed member's old configuration needed that follower's
+     * vote, which it refused to every candidate with a shorter log, and no leader came in ten seconds).
+     */
+    private void adoptTermOfCandidate(long newTerm) {
+        boolean wasFollower = role == Role.FOLLOWER;
+        int elapsed = electionElapsed;
+        int timeout = randomizedElectionTimeout;
+        becomeFollower(newTerm, NONE);
+        if (wasFollower) {
+            electionElapsed = elapsed;
+            randomizedElectionTimeout = timeout;
         }
     }
 

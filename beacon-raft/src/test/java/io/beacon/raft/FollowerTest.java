@@ -61,6 +61,28 @@ class FollowerTest {
     }
 
     @Test
+    void section5_2_requestsForVotesItRefusesDoNotHoldOffTheElectionOfTheFollowerWithTheLongerLog() {
+        RaftNode node = follower(config -> config.withPreVote(false).withCheckQuorum(false));
+        Entry noop = Entry.noop(FIRST_NOOP, FIRST_TERM);
+        node.step(new AppendEntries(FIRST_TERM, 1, 2, BOOTSTRAP_INDEX, BOOTSTRAP_TERM, List.of(noop), FIRST_NOOP));
+        persist(node);
+        // The leader falls silent; node 3, whose log ends before the noop, campaigns again and again, each time in
+        // a new term. Node 2 refuses every one (its log is longer), so none of them restarts its election timer.
+        long candidateTerm = FIRST_TERM;
+        for (int tick = 1; tick <= RaftConfig.DEFAULT_ELECTION_TICKS_MAX && node.role() == Role.FOLLOWER; tick++) {
+            if (tick % 3 == 0) {
+                candidateTerm = node.term() + 1;
+                node.step(new RequestVote(candidateTerm, 3, 2, BOOTSTRAP_INDEX, BOOTSTRAP_TERM, false, false));
+                assertThat(sent(node)).containsExactly(new RequestVoteResponse(candidateTerm, 2, 3, false, false));
+            }
+            node.tick();
+        }
+        assertThat(node.role()).as("it times out as if the refused candidates had said nothing")
+                .isEqualTo(Role.CANDIDATE);
+        assertThat(node.term()).isEqualTo(candidateTerm + 1);
+    }
+
+    @Test
     void section3_5_aFollowerInADurableTermAcknowledgesEntriesOnlyOnceTheyArePersisted() {
         RaftNode node = follower();
         Entry noop = Entry.noop(FIRST_NOOP, FIRST_TERM);
