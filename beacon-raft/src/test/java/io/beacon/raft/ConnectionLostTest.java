@@ -143,11 +143,7 @@ class ConnectionLostTest {
 
     @Test
     void section9_6_ofTwoPreCandidatesWithTheSameLogTheLowerIdGoesAhead() {
-        TestCluster cluster = new TestCluster(3);
-        cluster.elect(1);
-        cluster.isolate(1);
-        cluster.isolate(2);
-        cluster.isolate(3);
+        TestCluster cluster = leaderOneCutOff(java.util.function.UnaryOperator.identity());
         RaftNode two = cluster.node(2);
         RaftNode three = cluster.node(3);
         two.connectionLost(1);
@@ -168,6 +164,7 @@ class ConnectionLostTest {
                 .filteredOn(response -> response.to() == 2).singleElement()
                 .satisfies(response -> assertThat(response.granted()).as("3 makes way for 2").isTrue());
     }
+
     @Test
     void aFollowerThatGrantsAPreVoteMakesWayInsteadOfSplittingTheRealVote() {
         // Seen on real processes: 3's pre-vote reached 2 before 2's own fast campaign began; 2 granted, then
@@ -175,11 +172,7 @@ class ConnectionLostTest {
         // candidates of the same term, each voting for itself: with the leader dead nobody won, for 600 ms.
         for (long seed = 1; seed <= 50; seed++) {
             long randomSeed = seed;
-            TestCluster cluster = new TestCluster(3, config -> config.withRandomSeed(randomSeed * 31 + config.id()));
-            cluster.elect(1);
-            cluster.isolate(1);
-            cluster.isolate(2);
-            cluster.isolate(3);
+            TestCluster cluster = leaderOneCutOff(config -> config.withRandomSeed(randomSeed * 31 + config.id()));
             RaftNode two = cluster.node(2);
             RaftNode three = cluster.node(3);
             two.connectionLost(1);
@@ -210,11 +203,7 @@ class ConnectionLostTest {
 
     @Test
     void aFollowerMakesWayOnlyOnceSoThatAPreCandidateThatCannotWinHoldsNobodyBack() {
-        TestCluster cluster = new TestCluster(3);
-        cluster.elect(1);
-        cluster.isolate(1);
-        cluster.isolate(2);
-        cluster.isolate(3);
+        TestCluster cluster = leaderOneCutOff(java.util.function.UnaryOperator.identity());
         RaftNode two = cluster.node(2);
         RaftNode three = cluster.node(3);
         two.connectionLost(1);
@@ -235,6 +224,7 @@ class ConnectionLostTest {
         assertThat(two.role()).isEqualTo(Role.PRE_CANDIDATE);
         assertThat(ticks).as("one fast round at most").isLessThanOrEqualTo(2 * RaftNode.FAST_CAMPAIGN_TICKS);
     }
+
     @Test
     void aFastPreVoteRoundThatGetsNoAnswerIsTriedAgainWithinAFastRound() {
         // Seen on real processes: the first pre-vote reached the other follower a moment before it saw the
@@ -242,11 +232,7 @@ class ConnectionLostTest {
         // the whole election timeout it had drawn under the old leader before asking again (failover 1.1 s).
         for (long seed = 1; seed <= 50; seed++) {
             long randomSeed = seed;
-            TestCluster cluster = new TestCluster(3, config -> config.withRandomSeed(randomSeed * 31 + config.id()));
-            cluster.elect(1);
-            cluster.isolate(1);
-            cluster.isolate(2);
-            cluster.isolate(3);
+            TestCluster cluster = leaderOneCutOff(config -> config.withRandomSeed(randomSeed * 31 + config.id()));
             RaftNode two = cluster.node(2);
             two.connectionLost(1);
             tickUntil(two, () -> two.role() == Role.PRE_CANDIDATE);
@@ -259,5 +245,15 @@ class ConnectionLostTest {
             assertThat(ticks).as("seed %d: ticks to the next round", seed)
                     .isBetween(RaftNode.FAST_CAMPAIGN_TICKS, 2 * RaftNode.FAST_CAMPAIGN_TICKS);
         }
+    }
+
+    /** Three nodes that elected 1, then every link cut, so that only what a test delivers arrives. */
+    private static TestCluster leaderOneCutOff(java.util.function.UnaryOperator<RaftConfig> configure) {
+        TestCluster cluster = new TestCluster(3, configure);
+        cluster.elect(1);
+        cluster.isolate(1);
+        cluster.isolate(2);
+        cluster.isolate(3);
+        return cluster;
     }
 }
